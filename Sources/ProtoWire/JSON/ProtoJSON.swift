@@ -1,0 +1,175 @@
+/// Helpers that make generated `Codable` conformances speak proto3 canonical
+/// JSON through plain `JSONEncoder` / `JSONDecoder`.
+public enum ProtoJSON {
+    /// Set to `true` in a decoder's `userInfo` to skip unknown keys (and
+    /// unknown enum names) instead of failing.
+    public static let ignoreUnknownFieldsKey = CodingUserInfoKey(rawValue: "protoJSON.ignoreUnknownFields")!
+
+    /// True when the decoder was told to ignore unknown keys.
+    @inlinable
+    public static func ignoresUnknownFields(_ decoder: any Decoder) -> Bool {
+        decoder.userInfo[ignoreUnknownFieldsKey] as? Bool == true
+    }
+
+    /// The error for a JSON key no field answers to (unless ignored).
+    public static func unknownKey(_ key: Key, in decoder: any Decoder, message: String) throws {
+        if ignoresUnknownFields(decoder) { return }
+        throw DecodingError.dataCorrupted(.init(
+            codingPath: decoder.codingPath + [key],
+            debugDescription: "unknown field \"\(key.stringValue)\" in \(message)"))
+    }
+
+    /// Decodes an enum field; nil when the name is unknown and unknown fields are ignored.
+    public static func decodeEnum<E: ProtoEnum>(
+        _ type: E.Type, from c: KeyedDecodingContainer<Key>, forKey key: Key, decoder: any Decoder
+    ) throws -> E? {
+        if let number = try? c.decode(Int32.self, forKey: key) { return E(rawValue: number) }
+        let name = try c.decode(String.self, forKey: key)
+        if let v = E(protoName: name) { return v }
+        if ignoresUnknownFields(decoder) { return nil }
+        throw DecodingError.dataCorruptedError(
+            forKey: key, in: c, debugDescription: "unknown value \"\(name)\" for enum \(E.self)")
+    }
+
+    /// A string coding key: JSON field names and map keys.
+    public struct Key: CodingKey, Hashable, Sendable {
+        public let stringValue: String
+        @inlinable public init(_ s: String) { stringValue = s }
+        @inlinable public init?(stringValue: String) { self.stringValue = stringValue }
+        public var intValue: Int? { nil }
+        public init?(intValue: Int) { stringValue = String(intValue) }
+    }
+
+    static func corrupted(_ decoder: any Decoder, _ text: String) -> DecodingError {
+        .dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: text))
+    }
+}
+
+// MARK: - Scalars whose JSON form differs from Swift's default
+
+/// Parses a JSON number or numeric string as an integer in `T`'s range.
+/// Accepts exponent forms like "1e3" only when they denote an integer.
+@usableFromInline
+func decodeJSONInteger<T: FixedWidthInteger & Decodable>(_ type: T.Type, _ decoder: any Decoder) throws -> T {
+    let c = try decoder.singleValueContainer()
+    if let v = try? c.decode(T.self) { return v }
+    if let s = try? c.decode(String.self) {
+        if let v = T(s) { return v }
+        throw ProtoJSON.corrupted(decoder, "\"\(s)\" is not a valid \(T.self)")
+    }
+    if let d = try? c.decode(Double.self), d.rounded() == d, let v = T(exactly: d) { return v }
+    throw ProtoJSON.corrupted(decoder, "expected \(T.self) as a number or a string")
+}
+
+extension ProtoJSON {
+    /// int32, sint32, sfixed32: a JSON number (a numeric string is accepted).
+    public struct Int32Value: Codable, Hashable, Sendable {
+        public var value: Int32
+        @inlinable public init(_ v: Int32) { value = v }
+        public init(from decoder: any Decoder) throws { value = try decodeJSONInteger(Int32.self, decoder) }
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.singleValueContainer(); try c.encode(value)
+        }
+    }
+
+    /// uint32, fixed32: a JSON number (a numeric string is accepted).
+    public struct UInt32Value: Codable, Hashable, Sendable {
+        public var value: UInt32
+        @inlinable public init(_ v: UInt32) { value = v }
+        public init(from decoder: any Decoder) throws { value = try decodeJSONInteger(UInt32.self, decoder) }
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.singleValueContainer(); try c.encode(value)
+        }
+    }
+
+    /// int64, sint64, sfixed64: a JSON string (a number is accepted).
+    public struct Int64Value: Codable, Hashable, Sendable {
+        public var value: Int64
+        @inlinable public init(_ v: Int64) { value = v }
+        public init(from decoder: any Decoder) throws { value = try decodeJSONInteger(Int64.self, decoder) }
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.singleValueContainer(); try c.encode(String(value))
+        }
+    }
+
+    /// uint64, fixed64: a JSON string (a number is accepted).
+    public struct UInt64Value: Codable, Hashable, Sendable {
+        public var value: UInt64
+        @inlinable public init(_ v: UInt64) { value = v }
+        public init(from decoder: any Decoder) throws { value = try decodeJSONInteger(UInt64.self, decoder) }
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.singleValueContainer(); try c.encode(String(value))
+        }
+    }
+
+    /// double: a JSON number, or "NaN", "Infinity", "-Infinity" (numeric strings accepted).
+    public struct DoubleValue: Codable, Hashable, Sendable {
+        public var value: Double
+        @inlinable public init(_ v: Double) { value = v }
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let v = try? c.decode(Double.self) { value = v; return }
+            let s = try c.decode(String.self)
+            switch s {
+            case "NaN": value = .nan
+            case "Infinity": value = .infinity
+            case "-Infinity": value = -.infinity
+            default:
+                guard let v = Double(s) else { throw ProtoJSON.corrupted(decoder, "\"\(s)\" is not a number") }
+                value = v
+            }
+        }
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.singleValueContainer()
+            if value.isNaN { try c.encode("NaN") }
+            else if value.isInfinite { try c.encode(value < 0 ? "-Infinity" : "Infinity") }
+            else { try c.encode(value) }
+        }
+        public static func == (a: Self, b: Self) -> Bool { a.value.bitPattern == b.value.bitPattern }
+        public func hash(into h: inout Hasher) { h.combine(value.bitPattern) }
+    }
+
+    /// float: as double, range-checked.
+    public struct FloatValue: Codable, Hashable, Sendable {
+        public var value: Float
+        @inlinable public init(_ v: Float) { value = v }
+        public init(from decoder: any Decoder) throws {
+            let d = try DoubleValue(from: decoder).value
+            if d.isFinite && abs(d) > Double(Float.greatestFiniteMagnitude) {
+                throw ProtoJSON.corrupted(decoder, "\(d) is out of range for float")
+            }
+            value = Float(d)
+        }
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.singleValueContainer()
+            if value.isNaN { try c.encode("NaN") }
+            else if value.isInfinite { try c.encode(value < 0 ? "-Infinity" : "Infinity") }
+            else { try c.encode(value) }
+        }
+        public static func == (a: Self, b: Self) -> Bool { a.value.bitPattern == b.value.bitPattern }
+        public func hash(into h: inout Hasher) { h.combine(value.bitPattern) }
+    }
+
+    /// bytes: standard base64 with padding (URL-safe and unpadded accepted).
+    public struct BytesValue: Codable, Hashable, Sendable {
+        public var value: [UInt8]
+        @inlinable public init(_ v: [UInt8]) { value = v }
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            let s = try c.decode(String.self)
+            guard let v = Base64.decode(s) else { throw ProtoJSON.corrupted(decoder, "invalid base64") }
+            value = v
+        }
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.singleValueContainer(); try c.encode(Base64.encode(value))
+        }
+    }
+
+    /// An enum inside a repeated field or a map value.
+    public struct EnumValue<E: ProtoEnum>: Codable, Hashable, Sendable {
+        public var value: E
+        @inlinable public init(_ v: E) { value = v }
+        public init(from decoder: any Decoder) throws { value = try E(from: decoder) }
+        public func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
+    }
+}
