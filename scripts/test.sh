@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs every check and test of the project on a fresh Debian machine with Swift.
+# Installs what it needs when run as root; otherwise prints the install line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+phase_start=$(date +%s)
+total_start=$phase_start
+phase() {
+    local now; now=$(date +%s)
+    echo "::: phase done in $((now - phase_start))s"
+    phase_start=$now
+    echo
+    echo "::: $*"
+}
+
+echo "::: dependencies"
+apt_packages=(protobuf-compiler protobuf-c-compiler libprotobuf-c-dev pkg-config)
+missing=()
+for p in "${apt_packages[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    if [[ $(id -u) == 0 ]]; then
+        apt-get update -q
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+    else
+        echo "missing Debian packages; run: sudo apt-get install -y ${missing[*]}" >&2
+        exit 1
+    fi
+fi
+if ! python3 -c 'import google.protobuf' 2>/dev/null; then
+    python3 -m pip install -q protobuf || {
+        echo "missing python package; run: python3 -m pip install protobuf" >&2
+        exit 1
+    }
+fi
+protoc --version
+
+phase "schema compiles with protoc (python and protobuf-c)"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mapfile -t protos < <(find schema -name '*.proto' | sort)
+protoc -I schema --python_out="$tmp" "${protos[@]}"
+protoc -I schema --c_out="$tmp" "${protos[@]}"
+echo "${#protos[@]} files compiled by protoc and protoc-c"
+
+phase "generated code is current"
+swift build --product protogen
+swift run --skip-build protogen generate --check
+swift run --skip-build protogen generate --check --schema Tests/Support/schema \
+    --out Tests/Support/ConformanceMessages/Generated --module ConformanceMessages
+bash scripts/generate-c.sh --check
+
+phase "build tests"
+swift build --build-tests
+
+phase "tests"
+swift test --skip-build 2>&1 | tee "$tmp/test.log"
+
+phase "summary"
+echo "all checks passed in $(( $(date +%s) - total_start ))s"
