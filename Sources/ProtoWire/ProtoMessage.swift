@@ -67,22 +67,22 @@ public protocol ProtoEnum: Sendable, Hashable, Codable, CaseIterable {
 }
 
 extension ProtoEnum {
-    public func encode(to encoder: any Encoder) throws {
+    /// proto3 JSON: the value's name, or its number when unknown. Generated
+    /// enums call this from `encode(to:)`.
+    public func encodeProtoJSON(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         if let name = protoName { try c.encode(name) } else { try c.encode(rawValue) }
     }
 
-    public init(from decoder: any Decoder) throws {
+    /// proto3 JSON: a value name or a number. Generated enums call this from `init(from:)`.
+    public static func decodeProtoJSON(from decoder: any Decoder) throws -> Self {
         let c = try decoder.singleValueContainer()
-        if let number = try? c.decode(Int32.self) {
-            self.init(rawValue: number)
-            return
-        }
+        if let number = try? c.decode(Int32.self) { return Self(rawValue: number) }
         let name = try c.decode(String.self)
         guard let v = Self(protoName: name) else {
             throw DecodingError.dataCorruptedError(
                 in: c, debugDescription: "unknown value \"\(name)\" for enum \(Self.self)")
         }
-        self = v
+        return v
     }
 }

@@ -31,6 +31,13 @@ public enum ProtoJSON {
             forKey: key, in: c, debugDescription: "unknown value \"\(name)\" for enum \(E.self)")
     }
 
+    /// The error for a JSON object that sets two members of one oneof.
+    public static func duplicateOneof(_ key: Key, in decoder: any Decoder, oneof: String) -> DecodingError {
+        .dataCorrupted(.init(
+            codingPath: decoder.codingPath + [key],
+            debugDescription: "field \"\(key.stringValue)\" sets oneof \(oneof) a second time"))
+    }
+
     /// A string coding key: JSON field names and map keys.
     public struct Key: CodingKey, Hashable, Sendable {
         public let stringValue: String
@@ -135,7 +142,8 @@ extension ProtoJSON {
         @inlinable public init(_ v: Float) { value = v }
         public init(from decoder: any Decoder) throws {
             let d = try DoubleValue(from: decoder).value
-            if d.isFinite && abs(d) > Double(Float.greatestFiniteMagnitude) {
+            // Anything that rounds to a finite float is accepted (printers round the maximum up).
+            if d.isFinite && !Float(d).isFinite {
                 throw ProtoJSON.corrupted(decoder, "\(d) is out of range for float")
             }
             value = Float(d)
@@ -169,7 +177,7 @@ extension ProtoJSON {
     public struct EnumValue<E: ProtoEnum>: Codable, Hashable, Sendable {
         public var value: E
         @inlinable public init(_ v: E) { value = v }
-        public init(from decoder: any Decoder) throws { value = try E(from: decoder) }
-        public func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
+        public init(from decoder: any Decoder) throws { value = try E.decodeProtoJSON(from: decoder) }
+        public func encode(to encoder: any Encoder) throws { try value.encodeProtoJSON(to: encoder) }
     }
 }

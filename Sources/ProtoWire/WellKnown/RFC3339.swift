@@ -1,5 +1,5 @@
 /// RFC 3339 timestamps and proto3 JSON durations, without Foundation.
-enum RFC3339 {
+public enum RFC3339 {
     /// Days since 1970-01-01 for a proleptic Gregorian date.
     static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
@@ -29,14 +29,14 @@ enum RFC3339 {
     }
 
     /// "", ".5" style fractions use 3, 6 or 9 digits, as proto3 JSON requires.
-    static func fraction(_ nanos: Int32) -> String {
+    public static func fraction(_ nanos: Int32) -> String {
         if nanos == 0 { return "" }
         if nanos % 1_000_000 == 0 { return "." + pad(Int64(nanos / 1_000_000), 3) }
         if nanos % 1000 == 0 { return "." + pad(Int64(nanos / 1000), 6) }
         return "." + pad(Int64(nanos), 9)
     }
 
-    static func format(seconds: Int64, nanos: Int32) -> String {
+    public static func format(seconds: Int64, nanos: Int32) -> String {
         let day = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let rem = seconds - day * 86_400
         let (y, m, d) = civil(days: day)
@@ -45,7 +45,7 @@ enum RFC3339 {
     }
 
     /// Parses "YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)".
-    static func parse(_ text: String) -> (Int64, Int32)? {
+    public static func parse(_ text: String) -> (Int64, Int32)? {
         let c = Array(text.utf8)
         func num(_ from: Int, _ count: Int) -> Int64? {
             guard from + count <= c.count else { return nil }
@@ -102,7 +102,7 @@ enum RFC3339 {
     }
 
     /// Parses "-1.5s" style durations.
-    static func parseDuration(_ text: String) -> (Int64, Int32)? {
+    public static func parseDuration(_ text: String) -> (Int64, Int32)? {
         var c = Array(text.utf8)
         guard c.last == UInt8(ascii: "s") else { return nil }
         c.removeLast()

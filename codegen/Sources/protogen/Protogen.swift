@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `protogen`: the schema tools. Reads `./schema` unless told otherwise and
+/// never links the code it generates.
+@main
+struct Protogen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "protogen",
+        abstract: "Generate Swift from the proto3 schema and work with its messages.",
+        subcommands: [Generate.self, Encode.self, Decode.self])
+}
