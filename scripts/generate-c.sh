@@ -13,7 +13,15 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-target="Tests/Support/CSchemaC"
+committed="Tests/Support/CSchemaC"
+target="$committed"
+check=false
+if [[ "${1:-}" == "--check" ]]; then
+    # Generate into a copy and compare: exit 1 when the committed output is stale.
+    check=true
+    target="$(mktemp -d)/CSchemaC"
+    mkdir -p "$target/include"
+fi
 export LC_ALL=C
 
 for tool in protoc protoc-c; do
@@ -27,7 +35,7 @@ fi
 protos+=("conformance/v1/scalars.proto" "google/protobuf/timestamp.proto" "google/protobuf/duration.proto")
 
 tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp"; if $check; then rm -rf "$(dirname "$target")"; fi' EXIT
 protoc -I schema -I Tests/Support/schema --c_out="$tmp" "${protos[@]}"
 
 # Replace the previous output: everything under generated/ and every
@@ -81,3 +89,14 @@ done < <(find "$target/generated" -name '*.pb-c.c' | sort)
 } >"$target/generated/registry.c"
 
 echo "generate-c.sh: $(wc -l <"$entries" | tr -d ' ') message descriptors from ${#protos[@]} files into $target"
+
+if $check; then
+    if diff -r "$committed/generated" "$target/generated" >/dev/null &&
+        diff -r -x schema_c.h -x module.modulemap "$committed/include" "$target/include" >/dev/null; then
+        echo "generate-c.sh: the committed protobuf-c code is up to date"
+    else
+        diff -r -x schema_c.h -x module.modulemap "$committed" "$target" -x '*.c' -x README.md | head -20 >&2 || true
+        echo "generate-c.sh: $committed is out of date; run scripts/generate-c.sh" >&2
+        exit 1
+    fi
+fi

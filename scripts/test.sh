@@ -29,9 +29,11 @@ if ((${#missing[@]})); then
         exit 1
     fi
 fi
-if ! python3 -c 'import google.protobuf' 2>/dev/null; then
-    python3 -m pip install -q protobuf || {
-        echo "missing python package; run: python3 -m pip install protobuf" >&2
+# The committed python vectors were made with this version of python's protobuf.
+python_protobuf=7.36.2
+if [[ $(python3 -c 'import google.protobuf; print(google.protobuf.__version__)' 2>/dev/null) != "$python_protobuf" ]]; then
+    python3 -m pip install -q "protobuf==$python_protobuf" || {
+        echo "missing python package; run: python3 -m pip install protobuf==$python_protobuf" >&2
         exit 1
     }
 fi
@@ -51,6 +53,7 @@ swift run --skip-build protogen generate --check
 swift run --skip-build protogen generate --check --schema Tests/Support/schema \
     --out Tests/Support/ConformanceMessages/Generated --module ConformanceMessages
 bash scripts/generate-c.sh --check
+python3 scripts/make-python-vectors.py --check
 
 phase "build tests"
 swift build --build-tests
