@@ -55,6 +55,22 @@ swift run --skip-build protogen generate --check --schema Tests/Support/schema \
 bash scripts/generate-c.sh --check
 python3 scripts/make-python-vectors.py --check
 
+phase "protogen encode and decode, outside the checkout"
+protogen="$(swift build --show-bin-path)/protogen"
+schema_dir="$PWD/schema"
+(
+    cd "$tmp"
+    echo '{"amount_minor": 1250, "currency": "CNY"}' | "$protogen" encode --schema "$schema_dir" --type protection.v1.Money >money.bin
+    [[ $(od -An -tx1 money.bin | tr -d ' \n') == 08e20912034e4e59 ]] || { echo "encode gave unexpected bytes" >&2; exit 1; }
+    [[ $("$protogen" decode --schema "$schema_dir" --type protection.v1.Money <money.bin) == '{"amountMinor":"1250","currency":"CNY"}' ]] \
+        || { echo "decode gave unexpected JSON" >&2; exit 1; }
+    if echo '{"nope": 1}' | "$protogen" encode --schema "$schema_dir" --type protection.v1.Money >/dev/null 2>&1; then
+        echo "encode accepted an unknown field" >&2
+        exit 1
+    fi
+    echo "encode, decode and the unknown-field error work"
+)
+
 phase "build tests"
 swift build --build-tests
 

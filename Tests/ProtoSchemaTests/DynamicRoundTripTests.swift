@@ -122,7 +122,12 @@ private typealias F = DynamicFixtures
             if t.fields[5] != nil || t.fields[6] != nil { oneofs += 1 }
             for v in t.fields.values {
                 if case .list(let l) = v { #expect(l.count >= 1 && l.count <= 3) }
-                if case .map(let e) = v { #expect(e.count >= 1 && e.count <= 3) }
+                if case .map(let e) = v {
+                    #expect(e.count >= 1 && e.count <= 3)
+                    // Distinct even under Swift's canonical-equivalence `String ==`.
+                    let swiftKeys = Set(e.keys.map { k -> String in if case .string(let s) = k { s } else { "" } })
+                    #expect(swiftKeys.count == e.count)
+                }
             }
             let a = gen.message(F.allTypes)
             #expect(a.fields.keys.filter { (81...85).contains($0) }.count <= 1)
@@ -146,5 +151,33 @@ private typealias F = DynamicFixtures
                 if case .map(let e) = v { #expect(!e.isEmpty) }
             }
         }
+    }
+}
+
+@Suite struct DynamicValueSemanticsTests {
+    @Test func equalityIsByBitsAndBytes() {
+        #expect(DynamicValue.double(.nan) == .double(.nan))
+        #expect(DynamicValue.double(.nan) != .double(Double(bitPattern: 0x7FF8_0000_0000_0001)))
+        #expect(DynamicValue.double(0) != .double(-0.0))
+        #expect(DynamicValue.float(0) != .float(-0.0))
+        #expect(DynamicValue.float(.nan).hashValue == DynamicValue.float(.nan).hashValue)
+        // Strings compare by UTF-8 bytes, as on the wire: no Unicode normalization.
+        #expect(DynamicValue.string("\u{E9}") != .string("e\u{301}"))
+        #expect(DynamicMapKey.string("\u{E9}") != .string("e\u{301}"))
+        let map: [DynamicMapKey: DynamicValue] = [.string("\u{E9}"): .int32(1), .string("e\u{301}"): .int32(2)]
+        #expect(map.count == 2)
+        #expect(DynamicValue.string("a\u{0}b") == .string("a\u{0}b"))
+        #expect(Set([DynamicValue.string("x"), .string("x"), .int32(1), .uint32(1)]).count == 3)
+    }
+
+    @Test func defaultsAndKeyOrder() {
+        #expect(DynamicValue.double(-0.0).isDefault == false)
+        #expect(DynamicValue.message(DynamicMessage(typeName: "x")).isDefault == false)
+        #expect(DynamicValue.list([]).isDefault && DynamicValue.map([:]).isDefault && DynamicValue.enumValue(0).isDefault)
+        let keys: [DynamicMapKey] = [.string("中"), .string("é"), .string("a"), .string("Z"), .string("")]
+        #expect(keys.sorted(by: DynamicMapKey.protoLess) == [.string(""), .string("Z"), .string("a"), .string("é"), .string("中")])
+        #expect([DynamicMapKey.int64(1), .int64(-5), .int64(0)].sorted(by: DynamicMapKey.protoLess) == [.int64(-5), .int64(0), .int64(1)])
+        #expect([DynamicMapKey.uint64(.max), .uint64(0)].sorted(by: DynamicMapKey.protoLess) == [.uint64(0), .uint64(.max)])
+        #expect([DynamicMapKey.bool(true), .bool(false)].sorted(by: DynamicMapKey.protoLess) == [.bool(false), .bool(true)])
     }
 }

@@ -199,9 +199,9 @@ public struct AuditEvent: ProtoMessage {
     /// Who did it; role SYSTEM for clock transitions.
     public var actor: ActorRef? = nil
     /// What happened.
-    public var action: AuditAction = .init(rawValue: 0)
+    public var action: AuditAction = .unspecified
     /// Kind of the record changed.
-    public var subjectKind: AuditSubjectKind = .init(rawValue: 0)
+    public var subjectKind: AuditSubjectKind = .unspecified
     /// Id of the record changed.
     public var subjectId: String = ""
     /// State before, as the state enum's value name ("COMPLAINT_STATE_UNDER_REVIEW");
@@ -235,7 +235,7 @@ public struct ListAuditEventsRequest: ProtoMessage {
     /// Paging.
     public var page: PageQuery? = nil
     /// Only about this kind of record; unspecified = any.
-    public var subjectKind: AuditSubjectKind = .init(rawValue: 0)
+    public var subjectKind: AuditSubjectKind = .unspecified
     /// Only about this record; empty = any.
     public var subjectId: String = ""
     /// Only by this principal; empty = any.

@@ -94,9 +94,9 @@ public struct DueTransition: ProtoMessage {
     /// Deterministic id (kind, subject, due time): applying it twice is a no-op.
     public var transitionId: String = ""
     /// What transition.
-    public var kind: DueTransitionKind = .init(rawValue: 0)
+    public var kind: DueTransitionKind = .unspecified
     /// Kind of the record.
-    public var subjectKind: AuditSubjectKind = .init(rawValue: 0)
+    public var subjectKind: AuditSubjectKind = .unspecified
     /// Id of the record.
     public var subjectId: String = ""
     /// When it fell (or falls) due.

@@ -717,7 +717,7 @@ public struct ActorRef: ProtoMessage {
     public static let protoMessageName = "protection.v1.ActorRef"
 
     /// Role the principal acted in.
-    public var role: Role = .init(rawValue: 0)
+    public var role: Role = .unspecified
     /// Stable principal id: merchant id, buyer id, staff id or service name.
     public var principalId: String = ""
     /// Human-readable name for audit screens; may be empty.
@@ -736,7 +736,7 @@ public struct FactUsed: ProtoMessage {
     /// "merchant.return_rate_90d_bp", "order.received_at").
     public var name: String = ""
     /// Unit of `int_value`; unspecified for other value kinds.
-    public var unit: FactUnit = .init(rawValue: 0)
+    public var unit: FactUnit = .unspecified
     /// Where the fact came from ("order:O123", "ledger:L9"); may be empty.
     public var sourceRef: String = ""
     /// The value the rule saw.

@@ -246,7 +246,7 @@ public struct NotQualityProblemRule: ProtoMessage {
     public static let protoMessageName = "protection.v1.NotQualityProblemRule"
 
     /// The scenario; the policy core evaluates it on the industry facts.
-    public var scenario: NotQualityScenario = .init(rawValue: 0)
+    public var scenario: NotQualityScenario = .unspecified
     /// Fields this build does not know, kept for re-encoding.
     public var unknownFields = UnknownFields()
 
@@ -274,9 +274,9 @@ public struct EvidenceRequirementRule: ProtoMessage {
     /// Evidence kinds that satisfy it.
     public var anyOf: [EvidenceKind] = []
     /// A check on that evidence (e.g. serial number match).
-    public var check: DisputeCheck = .init(rawValue: 0)
+    public var check: DisputeCheck = .unspecified
     /// Outcome when the evidence is present but the check fails.
-    public var outcomeWhenCheckFails: DisputeOutcome = .init(rawValue: 0)
+    public var outcomeWhenCheckFails: DisputeOutcome = .unspecified
     /// Fields this build does not know, kept for re-encoding.
     public var unknownFields = UnknownFields()
 
@@ -294,7 +294,7 @@ public struct DisputeRule: ProtoMessage {
     /// Claim reasons it applies to; empty = all.
     public var reasons: [ClaimReason] = []
     /// Outcome when the rule fires (NEEDS_EVIDENCE for missing evidence).
-    public var outcomeWhenFired: DisputeOutcome = .init(rawValue: 0)
+    public var outcomeWhenFired: DisputeOutcome = .unspecified
     /// What kind of rule it is.
     public var kind: Kind? = nil
     /// Fields this build does not know, kept for re-encoding.
@@ -318,7 +318,7 @@ public struct DisputeRulePack: ProtoMessage {
     public static let protoMessageName = "protection.v1.DisputeRulePack"
 
     /// The industry.
-    public var industry: Industry = .init(rawValue: 0)
+    public var industry: Industry = .unspecified
     /// Pack version, from 1, increasing with each change of this pack.
     public var packVersion: Int32 = 0
     /// True for packs still in progress (3C, FMCG, pre-owned luxury); every
@@ -327,7 +327,7 @@ public struct DisputeRulePack: ProtoMessage {
     /// Title of the guideline.
     public var title: String = ""
     /// Outcome when no rule fires (default SUPPORT_BUYER).
-    public var defaultOutcome: DisputeOutcome = .init(rawValue: 0)
+    public var defaultOutcome: DisputeOutcome = .unspecified
     /// The rules, in evaluation order.
     public var rules: [DisputeRule] = []
     /// Fields this build does not know, kept for re-encoding.
@@ -341,11 +341,11 @@ public struct ApparelFacts: ProtoMessage {
     public static let protoMessageName = "protection.v1.ApparelFacts"
 
     /// Washing method on the care label.
-    public var careLabelMethod: WashingMethod = .init(rawValue: 0)
+    public var careLabelMethod: WashingMethod = .unspecified
     /// True when the care label is present and clearly legible.
     public var careLabelClear: Bool = false
     /// How the buyer washed the item.
-    public var buyerWashingMethod: WashingMethod = .init(rawValue: 0)
+    public var buyerWashingMethod: WashingMethod = .unspecified
     /// True when the claim is about shrinkage.
     public var shrinkageClaimed: Bool = false
     /// Material as listed ("100% wool").
@@ -469,9 +469,9 @@ public struct AdjudicateDisputeRequest: ProtoMessage {
     public static let protoMessageName = "protection.v1.AdjudicateDisputeRequest"
 
     /// The industry; selects the pack. Must match the `facts` case when set.
-    public var industry: Industry = .init(rawValue: 0)
+    public var industry: Industry = .unspecified
     /// The buyer's claim reason.
-    public var reason: ClaimReason = .init(rawValue: 0)
+    public var reason: ClaimReason = .unspecified
     /// Typed facts of the industry.
     public var facts: Facts? = nil
     /// When the buyer received the goods.
@@ -509,9 +509,9 @@ public struct AdjudicateDisputeResponse: ProtoMessage {
     public static let protoMessageName = "protection.v1.AdjudicateDisputeResponse"
 
     /// The outcome.
-    public var outcome: DisputeOutcome = .init(rawValue: 0)
+    public var outcome: DisputeOutcome = .unspecified
     /// The pack's industry.
-    public var industry: Industry = .init(rawValue: 0)
+    public var industry: Industry = .unspecified
     /// The pack version used.
     public var packVersion: Int32 = 0
     /// True when the pack is a draft.
@@ -565,7 +565,7 @@ public struct GetDisputeRulePackRequest: ProtoMessage {
     public static let protoMessageName = "protection.v1.GetDisputeRulePackRequest"
 
     /// The industry.
-    public var industry: Industry = .init(rawValue: 0)
+    public var industry: Industry = .unspecified
     /// The version; 0 = the one in the rule set in force now.
     public var packVersion: Int32 = 0
     /// Fields this build does not know, kept for re-encoding.

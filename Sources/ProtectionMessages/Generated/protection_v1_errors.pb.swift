@@ -142,7 +142,7 @@ public struct ErrorDetail: ProtoMessage {
     public static let protoMessageName = "protection.v1.ErrorDetail"
 
     /// Machine-readable reason.
-    public var reason: ErrorReason = .init(rawValue: 0)
+    public var reason: ErrorReason = .unspecified
     /// Human-readable message, the same as the status message.
     public var message: String = ""
     /// Field problems, for ERROR_REASON_INVALID_FIELD and RULE_SET_INVALID.

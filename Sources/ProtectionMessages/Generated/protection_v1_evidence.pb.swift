@@ -309,7 +309,7 @@ public struct PhotoEvidence: ProtoMessage {
     /// The image file.
     public var image: Attachment? = nil
     /// What the photo shows.
-    public var subject: PhotoSubject = .init(rawValue: 0)
+    public var subject: PhotoSubject = .unspecified
     /// Fields this build does not know, kept for re-encoding.
     public var unknownFields = UnknownFields()
 
@@ -323,7 +323,7 @@ public struct VideoEvidence: ProtoMessage {
     /// The video file.
     public var video: Attachment? = nil
     /// What the video shows; decides the evidence kind.
-    public var videoKind: VideoKind = .init(rawValue: 0)
+    public var videoKind: VideoKind = .unspecified
     /// Running time of the video.
     public var length: ProtoDuration? = nil
     /// True when the submitter states the video is one uncut take.
@@ -359,7 +359,7 @@ public struct LogisticsRecordEvidence: ProtoMessage {
     /// The carrier's tracking (waybill) number.
     public var trackingNumber: String = ""
     /// Outbound or return shipment.
-    public var direction: LogisticsDirection = .init(rawValue: 0)
+    public var direction: LogisticsDirection = .unspecified
     /// Tracking history, oldest first.
     public var events: [LogisticsEvent] = []
     /// Optional export or screenshot of the record.
@@ -427,7 +427,7 @@ public struct ChatMessage: ProtoMessage {
     /// When it was sent.
     public var sentAt: ProtoTimestamp? = nil
     /// Who sent it (buyer, merchant, or platform staff as reviewer).
-    public var senderRole: Role = .init(rawValue: 0)
+    public var senderRole: Role = .unspecified
     /// The message text.
     public var text: String = ""
     /// Fields this build does not know, kept for re-encoding.

@@ -334,9 +334,9 @@ public struct MerchantFact: ProtoMessage {
     /// Store name.
     public var displayName: String = ""
     /// Taobao or Tmall.
-    public var platform: Platform = .init(rawValue: 0)
+    public var platform: Platform = .unspecified
     /// Main industry.
-    public var industry: Industry = .init(rawValue: 0)
+    public var industry: Industry = .unspecified
     /// Product-quality sub-score in thousandths, 0..5000 (quality system).
     public var productQualityScoreMilli: Int32 = 0
     /// Logistics sub-score in thousandths, 0..5000 (logistics system).
@@ -392,7 +392,7 @@ public struct OrderFact: ProtoMessage {
     /// Total paid (lines, shipping, discounts).
     public var paidAmount: Money? = nil
     /// Current status.
-    public var status: OrderStatus = .init(rawValue: 0)
+    public var status: OrderStatus = .unspecified
     /// When it was paid.
     public var paidAt: ProtoTimestamp? = nil
     /// When it shipped; unset until shipped.
@@ -420,15 +420,15 @@ public struct AfterSalesRequestFact: ProtoMessage {
     /// The order.
     public var orderId: String = ""
     /// Refund only, return and refund, or exchange.
-    public var kind: AfterSalesKind = .init(rawValue: 0)
+    public var kind: AfterSalesKind = .unspecified
     /// The buyer's reason.
-    public var reason: ClaimReason = .init(rawValue: 0)
+    public var reason: ClaimReason = .unspecified
     /// Amount asked back.
     public var requestedAmount: Money? = nil
     /// Items concerned; empty = the whole order.
     public var itemIds: [String] = []
     /// Current status.
-    public var status: AfterSalesStatus = .init(rawValue: 0)
+    public var status: AfterSalesStatus = .unspecified
     /// When it was opened.
     public var requestedAt: ProtoTimestamp? = nil
     /// When the platform intervened (a dispute); unset when it did not. Counts
@@ -521,7 +521,7 @@ public struct PromotionFact: ProtoMessage {
     /// Name ("Double 11 2025").
     public var name: String = ""
     /// Platform or store promotion.
-    public var kind: PromotionKind = .init(rawValue: 0)
+    public var kind: PromotionKind = .unspecified
     /// Start.
     public var startsAt: ProtoTimestamp? = nil
     /// End.
@@ -602,7 +602,7 @@ public struct FactAck: ProtoMessage {
     /// The fact's idempotency key (StreamFacts) or the batch key (ReportFacts).
     public var idempotencyKey: String = ""
     /// Accepted, duplicate, stale or rejected.
-    public var status: FactAckStatus = .init(rawValue: 0)
+    public var status: FactAckStatus = .unspecified
     /// Position in the stored facts log; 0 unless accepted.
     public var feedSequence: Int64 = 0
     /// Why it was rejected.

@@ -361,11 +361,11 @@ public struct ReturnInsuranceEnrollment: ProtoMessage {
     /// The store.
     public var merchantId: String = ""
     /// Taobao or Tmall (from the facts feed).
-    public var platform: Platform = .init(rawValue: 0)
+    public var platform: Platform = .unspecified
     /// The mode.
-    public var mode: InsuranceMode = .init(rawValue: 0)
+    public var mode: InsuranceMode = .unspecified
     /// Active or withdrawn.
-    public var state: EnrollmentState = .init(rawValue: 0)
+    public var state: EnrollmentState = .unspecified
     /// Orders paid at or after this time are covered.
     public var effectiveFrom: ProtoTimestamp? = nil
     /// When it was withdrawn; unset while active.
@@ -387,11 +387,11 @@ public struct PromotionParticipation: ProtoMessage {
     /// The promotion (from the facts feed).
     public var promotionId: String = ""
     /// Taobao or Tmall.
-    public var platform: Platform = .init(rawValue: 0)
+    public var platform: Platform = .unspecified
     /// True when orders in the promotion are covered.
     public var covered: Bool = false
     /// Where the decision comes from.
-    public var source: ParticipationSource = .init(rawValue: 0)
+    public var source: ParticipationSource = .unspecified
     /// When it was decided.
     public var decidedAt: ProtoTimestamp? = nil
     /// Who decided; unset for the Tmall rule and the default.
@@ -421,9 +421,9 @@ public struct ReturnInsuranceClaim: ProtoMessage {
     /// The refund that starts the payout clock; empty until refunded.
     public var refundId: String = ""
     /// The order's mode.
-    public var mode: InsuranceMode = .init(rawValue: 0)
+    public var mode: InsuranceMode = .unspecified
     /// Current state.
-    public var state: InsuranceClaimState = .init(rawValue: 0)
+    public var state: InsuranceClaimState = .unspecified
     /// Return shipping cost reported for the shipment.
     public var shippingCost: Money? = nil
     /// Payout cap in force for the order (default ¥25).
@@ -461,7 +461,7 @@ public struct EnrollReturnInsuranceRequest: ProtoMessage {
     /// The store; empty = the calling merchant.
     public var merchantId: String = ""
     /// The mode.
-    public var mode: InsuranceMode = .init(rawValue: 0)
+    public var mode: InsuranceMode = .unspecified
     /// Cover orders paid from this time; unset = now. Not in the past.
     public var effectiveFrom: ProtoTimestamp? = nil
     /// Fields this build does not know, kept for re-encoding.
@@ -612,11 +612,11 @@ public struct QuoteReturnInsuranceResponse: ProtoMessage {
     /// True when the order is covered.
     public var covered: Bool = false
     /// Why not, when not covered.
-    public var notCoveredReason: NotCoveredReason = .init(rawValue: 0)
+    public var notCoveredReason: NotCoveredReason = .unspecified
     /// The merchant's mode.
-    public var mode: InsuranceMode = .init(rawValue: 0)
+    public var mode: InsuranceMode = .unspecified
     /// Who pays the premium.
-    public var payer: PremiumPayer = .init(rawValue: 0)
+    public var payer: PremiumPayer = .unspecified
     /// Total premium: base + surcharge (also quoted when the buyer has not yet
     /// opted in).
     public var premium: Money? = nil

@@ -1303,7 +1303,7 @@ public struct AbnormalRefundOnlyDetails: ProtoMessage {
     /// The refund complained about, when already paid.
     public var refundId: String = ""
     /// How the request looks abnormal.
-    public var pattern: AbnormalRefundPattern = .init(rawValue: 0)
+    public var pattern: AbnormalRefundPattern = .unspecified
     /// Fields this build does not know, kept for re-encoding.
     public var unknownFields = UnknownFields()
 
@@ -1333,7 +1333,7 @@ public struct FakeReturnDetails: ProtoMessage {
     /// The return shipment complained about.
     public var returnShipmentId: String = ""
     /// How the return was fake.
-    public var pattern: FakeReturnPattern = .init(rawValue: 0)
+    public var pattern: FakeReturnPattern = .unspecified
     /// Fields this build does not know, kept for re-encoding.
     public var unknownFields = UnknownFields()
 
@@ -1349,7 +1349,7 @@ public struct FakeImageEvidenceDetails: ProtoMessage {
     /// URIs of the buyer's images complained about.
     public var disputedImageUris: [String] = []
     /// Internet image or edited image.
-    public var pattern: FakeImagePattern = .init(rawValue: 0)
+    public var pattern: FakeImagePattern = .unspecified
     /// Where the original image was found, for internet images; may be empty.
     public var originalSourceUri: String = ""
     /// Fields this build does not know, kept for re-encoding.
@@ -1365,7 +1365,7 @@ public struct FakeVoucherDetails: ProtoMessage {
     /// The after-sales request the voucher was submitted with.
     public var afterSalesRequestId: String = ""
     /// Kind of the voucher.
-    public var voucherKind: VoucherKind = .init(rawValue: 0)
+    public var voucherKind: VoucherKind = .unspecified
     /// Number or reference printed on the voucher.
     public var voucherReference: String = ""
     /// What shows it is fake, in the merchant's words.
@@ -1381,9 +1381,9 @@ public struct ReviewDecision: ProtoMessage {
     public static let protoMessageName = "protection.v1.ReviewDecision"
 
     /// The verdict.
-    public var verdict: ReviewVerdict = .init(rawValue: 0)
+    public var verdict: ReviewVerdict = .unspecified
     /// Why, as a code.
-    public var reasonCode: DecisionReasonCode = .init(rawValue: 0)
+    public var reasonCode: DecisionReasonCode = .unspecified
     /// Free-text note from the reviewer, shown to merchant and buyer.
     public var note: String = ""
     /// The reviewer; role SYSTEM when the clock decided (evidence deadline).
@@ -1415,11 +1415,11 @@ public struct Appeal: ProtoMessage {
     /// Evidence the buyer submitted.
     public var evidence: [EvidenceItem] = []
     /// Current state.
-    public var state: AppealState = .init(rawValue: 0)
+    public var state: AppealState = .unspecified
     /// The verdict, once decided.
-    public var verdict: AppealVerdict = .init(rawValue: 0)
+    public var verdict: AppealVerdict = .unspecified
     /// Why, as a code, once decided.
-    public var reasonCode: DecisionReasonCode = .init(rawValue: 0)
+    public var reasonCode: DecisionReasonCode = .unspecified
     /// Reviewer's note, once decided.
     public var note: String = ""
     /// The reviewer, once decided.
@@ -1439,9 +1439,9 @@ public struct Consequence: ProtoMessage {
     public static let protoMessageName = "protection.v1.Consequence"
 
     /// What the consequence is.
-    public var kind: ConsequenceKind = .init(rawValue: 0)
+    public var kind: ConsequenceKind = .unspecified
     /// Applied, not granted by tier, or reversed.
-    public var state: ConsequenceState = .init(rawValue: 0)
+    public var state: ConsequenceState = .unspecified
     /// The order it applies to.
     public var orderId: String = ""
     /// When it took effect; unset when not granted.
@@ -1469,11 +1469,11 @@ public struct Complaint: ProtoMessage {
     /// The merchant (store) of the order; derived from the order facts.
     public var merchantId: String = ""
     /// The complained behaviour; derived from which `details` case is set.
-    public var type: ComplaintType = .init(rawValue: 0)
+    public var type: ComplaintType = .unspecified
     /// Current lifecycle state.
-    public var state: ComplaintState = .init(rawValue: 0)
+    public var state: ComplaintState = .unspecified
     /// Filed directly or imported.
-    public var source: ComplaintSource = .init(rawValue: 0)
+    public var source: ComplaintSource = .unspecified
     /// Id in the system it was imported from; empty for filed complaints.
     public var externalRef: String = ""
     /// Type-specific details; exactly one is set and it decides `type`.
@@ -1489,7 +1489,7 @@ public struct Complaint: ProtoMessage {
     /// the case is confirmed (a tier-A right).
     public var storePurchaseLimitRequested: Bool = false
     /// The merchant's tier when the complaint was filed (server-derived).
-    public var merchantTierAtFiling: Tier = .init(rawValue: 0)
+    public var merchantTierAtFiling: Tier = .unspecified
     /// The merchant's experience score at filing, in thousandths (server-derived).
     public var merchantScoreMilliAtFiling: Int32 = 0
     /// True when the tier requires manual review (tier C).
@@ -1553,7 +1553,7 @@ public struct ComplaintTypeRequirement: ProtoMessage {
     public static let protoMessageName = "protection.v1.ComplaintTypeRequirement"
 
     /// The complaint type.
-    public var type: ComplaintType = .init(rawValue: 0)
+    public var type: ComplaintType = .unspecified
     /// True when this merchant may file this type now (stage and tier).
     public var allowed: Bool = false
     /// Evidence requirements; all must be met at filing.
@@ -1587,12 +1587,12 @@ public struct LedgerEntry: ProtoMessage {
     /// The order of the complaint.
     public var orderId: String = ""
     /// The complaint's type; decides the points.
-    public var type: ComplaintType = .init(rawValue: 0)
+    public var type: ComplaintType = .unspecified
     /// Points (defaults: FAKE_RETURN and RETURN_SWAP 5, FAKE_VOUCHER and
     /// FAKE_IMAGE_EVIDENCE 3, ABNORMAL_REFUND_ONLY 2).
     public var points: Int32 = 0
     /// Active, expired or reversed.
-    public var state: LedgerEntryState = .init(rawValue: 0)
+    public var state: LedgerEntryState = .unspecified
     /// When the case was confirmed.
     public var createdAt: ProtoTimestamp? = nil
     /// When the entry stops counting (created_at + point expiry, default 365 days).
@@ -1616,11 +1616,11 @@ public struct Sanction: ProtoMessage {
     /// The sanctioned buyer.
     public var buyerId: String = ""
     /// The rung of the ladder.
-    public var kind: SanctionKind = .init(rawValue: 0)
+    public var kind: SanctionKind = .unspecified
     /// The store, for STORE_PURCHASE_LIMIT; empty otherwise.
     public var merchantId: String = ""
     /// Current state.
-    public var state: SanctionState = .init(rawValue: 0)
+    public var state: SanctionState = .unspecified
     /// When it took effect.
     public var startsAt: ProtoTimestamp? = nil
     /// When it ends; unset when `open_ended`.
@@ -1657,7 +1657,7 @@ public struct SanctionEvent: ProtoMessage {
     /// watch with `after_sequence` = the last sequence seen.
     public var sequence: Int64 = 0
     /// What happened.
-    public var kind: SanctionEventKind = .init(rawValue: 0)
+    public var kind: SanctionEventKind = .unspecified
     /// The sanction after the change.
     public var sanction: Sanction? = nil
     /// When the change happened (server clock).
@@ -1719,7 +1719,7 @@ public struct ActiveRestriction: ProtoMessage {
     public static let protoMessageName = "protection.v1.ActiveRestriction"
 
     /// STORE_PURCHASE_LIMIT or PLATFORM_PURCHASE_LIMIT.
-    public var kind: SanctionKind = .init(rawValue: 0)
+    public var kind: SanctionKind = .unspecified
     /// The sanction.
     public var sanctionId: String = ""
     /// When it ends; unset when open-ended.
@@ -1753,7 +1753,7 @@ public struct AfterSalesBlock: ProtoMessage {
     public static let protoMessageName = "protection.v1.AfterSalesBlock"
 
     /// Confirmed case on the order, or auto-reject sanction.
-    public var kind: AfterSalesBlockKind = .init(rawValue: 0)
+    public var kind: AfterSalesBlockKind = .unspecified
     /// The confirmed complaint, for CONFIRMED_CASE_ON_ORDER.
     public var complaintId: String = ""
     /// The sanction, for AUTO_REJECT_SANCTION.
@@ -1771,7 +1771,7 @@ public struct RiskFactor: ProtoMessage {
     public static let protoMessageName = "protection.v1.RiskFactor"
 
     /// Which component.
-    public var kind: RiskFactorKind = .init(rawValue: 0)
+    public var kind: RiskFactorKind = .unspecified
     /// True when it added points.
     public var applied: Bool = false
     /// Points it added to the score (0 when not applied).
@@ -1797,7 +1797,7 @@ public struct ImportItemResult: ProtoMessage {
     /// The item's id in the source system.
     public var externalRef: String = ""
     /// Imported, duplicate or failed.
-    public var status: ImportItemStatus = .init(rawValue: 0)
+    public var status: ImportItemStatus = .unspecified
     /// The complaint created (or found, for duplicates); empty when failed.
     public var complaintId: String = ""
     /// Why it failed; unset otherwise.
@@ -1930,9 +1930,9 @@ public struct DecideComplaintRequest: ProtoMessage {
     /// The complaint, UNDER_REVIEW or SENIOR_REVIEW.
     public var complaintId: String = ""
     /// The verdict.
-    public var verdict: ReviewVerdict = .init(rawValue: 0)
+    public var verdict: ReviewVerdict = .unspecified
     /// Why, as a code.
-    public var reasonCode: DecisionReasonCode = .init(rawValue: 0)
+    public var reasonCode: DecisionReasonCode = .unspecified
     /// Note shown to merchant and buyer.
     public var note: String = ""
     /// With REQUEST_EVIDENCE: the kinds wanted (at least one).
@@ -1998,9 +1998,9 @@ public struct DecideAppealRequest: ProtoMessage {
     /// The APPEALED complaint.
     public var complaintId: String = ""
     /// Uphold or overturn.
-    public var verdict: AppealVerdict = .init(rawValue: 0)
+    public var verdict: AppealVerdict = .unspecified
     /// Why, as a code.
-    public var reasonCode: DecisionReasonCode = .init(rawValue: 0)
+    public var reasonCode: DecisionReasonCode = .unspecified
     /// Note shown to merchant and buyer.
     public var note: String = ""
     /// The revision the caller saw; 0 skips the check.
@@ -2107,11 +2107,11 @@ public struct DescribeComplaintTypesResponse: ProtoMessage {
     /// The store.
     public var merchantId: String = ""
     /// Rollout stage in force.
-    public var stage: RolloutStage = .init(rawValue: 0)
+    public var stage: RolloutStage = .unspecified
     /// The merchant's experience score in thousandths (server-derived).
     public var experienceScoreMilli: Int32 = 0
     /// The merchant's tier (server-derived).
-    public var tier: Tier = .init(rawValue: 0)
+    public var tier: Tier = .unspecified
     /// True when the merchant may file at all (PILOT: score at or above the
     /// pilot threshold; GENERAL: always).
     public var mayFile: Bool = false
@@ -2357,7 +2357,7 @@ public struct AssessReturnRiskRequest: ProtoMessage {
     /// Amount the buyer asks back.
     public var amount: Money? = nil
     /// The buyer's stated reason.
-    public var reason: ClaimReason = .init(rawValue: 0)
+    public var reason: ClaimReason = .unspecified
     /// Fields this build does not know, kept for re-encoding.
     public var unknownFields = UnknownFields()
 
@@ -2369,7 +2369,7 @@ public struct AssessReturnRiskResponse: ProtoMessage {
     public static let protoMessageName = "protection.v1.AssessReturnRiskResponse"
 
     /// The band the score falls in.
-    public var level: RiskLevel = .init(rawValue: 0)
+    public var level: RiskLevel = .unspecified
     /// Score 0..100 (sum of applied factors, capped at the maximum).
     public var score: Int32 = 0
     /// Every factor, applied or not.

@@ -177,7 +177,7 @@ public struct IndicatorBreakdown: ProtoMessage {
     public static let protoMessageName = "protection.v1.IndicatorBreakdown"
 
     /// Which indicator.
-    public var kind: ScoreIndicatorKind = .init(rawValue: 0)
+    public var kind: ScoreIndicatorKind = .unspecified
     /// The indicator's score in thousandths, 0..5000.
     public var indicatorScoreMilli: Int32 = 0
     /// Its weight in basis points (all weights sum to 10,000).
@@ -215,7 +215,7 @@ public struct ExcludedCase: ProtoMessage {
     /// The price-error report, for PRICE_ERROR_CANCELLATION.
     public var priceErrorReportId: String = ""
     /// Why it is left out.
-    public var reason: ExclusionReason = .init(rawValue: 0)
+    public var reason: ExclusionReason = .unspecified
     /// The indicators it is left out of (empty for cancellation metrics).
     public var indicators: [ScoreIndicatorKind] = []
     /// Since when.
@@ -233,7 +233,7 @@ public struct IndicatorTarget: ProtoMessage {
     public static let protoMessageName = "protection.v1.IndicatorTarget"
 
     /// Which indicator.
-    public var kind: ScoreIndicatorKind = .init(rawValue: 0)
+    public var kind: ScoreIndicatorKind = .unspecified
     /// Its score now, in thousandths.
     public var currentScoreMilli: Int32 = 0
     /// The score it would need, others unchanged; 0 when unreachable.
@@ -253,7 +253,7 @@ public struct NextTierRequirement: ProtoMessage {
     public static let protoMessageName = "protection.v1.NextTierRequirement"
 
     /// The next tier up; TIER_UNSPECIFIED when already in tier A.
-    public var nextTier: Tier = .init(rawValue: 0)
+    public var nextTier: Tier = .unspecified
     /// Its threshold in thousandths.
     public var requiredScoreMilli: Int32 = 0
     /// Points missing, in thousandths (required minus current).
@@ -273,7 +273,7 @@ public struct RefundReasonBreakdown: ProtoMessage {
     public static let protoMessageName = "protection.v1.RefundReasonBreakdown"
 
     /// The reason the buyers gave.
-    public var reason: ClaimReason = .init(rawValue: 0)
+    public var reason: ClaimReason = .unspecified
     /// Refunds with this reason.
     public var refundCount: Int64 = 0
     /// Amount refunded with this reason.
@@ -309,15 +309,15 @@ public struct GetMerchantRightsResponse: ProtoMessage {
     /// The store.
     public var merchantId: String = ""
     /// Taobao or Tmall (from the facts feed).
-    public var platform: Platform = .init(rawValue: 0)
+    public var platform: Platform = .unspecified
     /// Industry (from the facts feed).
-    public var industry: Industry = .init(rawValue: 0)
+    public var industry: Industry = .unspecified
     /// Experience score in thousandths, 0..5000.
     public var experienceScoreMilli: Int32 = 0
     /// Tier from the score.
-    public var tier: Tier = .init(rawValue: 0)
+    public var tier: Tier = .unspecified
     /// Rollout stage in force.
-    public var stage: RolloutStage = .init(rawValue: 0)
+    public var stage: RolloutStage = .unspecified
     /// True when the merchant may file complaints now.
     public var mayFileComplaints: Bool = false
     /// Complaint types the merchant may file.
@@ -361,7 +361,7 @@ public struct ExplainExperienceScoreResponse: ProtoMessage {
     /// Total score in thousandths, 0..5000: the sum of contributions.
     public var scoreMilli: Int32 = 0
     /// Tier from the score.
-    public var tier: Tier = .init(rawValue: 0)
+    public var tier: Tier = .unspecified
     /// Every indicator, in ScoreIndicatorKind order.
     public var indicators: [IndicatorBreakdown] = []
     /// Cases left out of the rates, and why.

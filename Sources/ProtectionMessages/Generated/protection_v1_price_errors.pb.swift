@@ -322,7 +322,7 @@ public struct PriceErrorCheck: ProtoMessage {
     public static let protoMessageName = "protection.v1.PriceErrorCheck"
 
     /// Which check.
-    public var kind: PriceErrorCheckKind = .init(rawValue: 0)
+    public var kind: PriceErrorCheckKind = .unspecified
     /// True when it passed.
     public var passed: Bool = false
     /// Facts it read (times, prices, ratio in bp, count of reports).
@@ -360,9 +360,9 @@ public struct OrderResolution: ProtoMessage {
     /// Its buyer.
     public var buyerId: String = ""
     /// What happens to it.
-    public var action: PriceErrorResolutionAction = .init(rawValue: 0)
+    public var action: PriceErrorResolutionAction = .unspecified
     /// Fulfilment status when judged.
-    public var fulfilmentStatus: FulfilmentStatus = .init(rawValue: 0)
+    public var fulfilmentStatus: FulfilmentStatus = .unspecified
     /// Quantity of the item in the order.
     public var quantity: Int64 = 0
     /// Amount paid for the item line.
@@ -439,7 +439,7 @@ public struct PriceErrorReport: ProtoMessage {
     /// The 30-day reference price (lowest observed price in the window).
     public var referencePrice: Money? = nil
     /// Current state.
-    public var state: PriceErrorReportState = .init(rawValue: 0)
+    public var state: PriceErrorReportState = .unspecified
     /// Eligibility checks.
     public var eligibility: PriceErrorEligibility? = nil
     /// One resolution per affected order (empty when ineligible).
@@ -447,7 +447,7 @@ public struct PriceErrorReport: ProtoMessage {
     /// Totals.
     public var totals: PriceErrorTotals? = nil
     /// The reviewer's verdict, after manual review.
-    public var reviewVerdict: PriceErrorReviewVerdict = .init(rawValue: 0)
+    public var reviewVerdict: PriceErrorReviewVerdict = .unspecified
     /// The reviewer, after manual review.
     public var reviewedBy: ActorRef? = nil
     /// The reviewer's note.
@@ -513,7 +513,7 @@ public struct DecidePriceErrorReportRequest: ProtoMessage {
     /// The report, PENDING_MANUAL_REVIEW.
     public var reportId: String = ""
     /// Approve or reject.
-    public var verdict: PriceErrorReviewVerdict = .init(rawValue: 0)
+    public var verdict: PriceErrorReviewVerdict = .unspecified
     /// Note shown to the merchant.
     public var note: String = ""
     /// The revision the caller saw; 0 skips the check.

@@ -121,7 +121,7 @@ public struct RolloutRules: ProtoMessage {
     public static let protoMessageName = "protection.v1.RolloutRules"
 
     /// PILOT or GENERAL (default PILOT).
-    public var stage: RolloutStage = .init(rawValue: 0)
+    public var stage: RolloutStage = .unspecified
     /// In PILOT, the minimum experience score to file, in thousandths (default 4800).
     public var pilotMinScoreMilli: Int32 = 0
     /// Fields this build does not know, kept for re-encoding.
@@ -135,7 +135,7 @@ public struct TierRule: ProtoMessage {
     public static let protoMessageName = "protection.v1.TierRule"
 
     /// The tier.
-    public var tier: Tier = .init(rawValue: 0)
+    public var tier: Tier = .unspecified
     /// Lowest score of the tier in thousandths, inclusive (defaults: A 4800,
     /// B 4500, C 0).
     public var minScoreMilli: Int32 = 0
@@ -158,7 +158,7 @@ public struct ComplaintTypeRule: ProtoMessage {
     public static let protoMessageName = "protection.v1.ComplaintTypeRule"
 
     /// The complaint type.
-    public var type: ComplaintType = .init(rawValue: 0)
+    public var type: ComplaintType = .unspecified
     /// Evidence requirements, all to be met at filing.
     public var requiredEvidence: [EvidenceRequirement] = []
     /// Ledger points of a confirmed case (defaults (ours): FAKE_RETURN and
@@ -380,7 +380,7 @@ public struct IndicatorWeight: ProtoMessage {
     public static let protoMessageName = "protection.v1.IndicatorWeight"
 
     /// The indicator.
-    public var kind: ScoreIndicatorKind = .init(rawValue: 0)
+    public var kind: ScoreIndicatorKind = .unspecified
     /// Weight in basis points; all weights sum to 10,000 (defaults: quality
     /// 3,000, logistics 2,000, service response 2,000, dispute rate 1,500,
     /// return rate 1,500).
@@ -397,7 +397,7 @@ public struct RateIndicatorScale: ProtoMessage {
     public static let protoMessageName = "protection.v1.RateIndicatorScale"
 
     /// DISPUTE_RATE or RETURN_RATE.
-    public var kind: ScoreIndicatorKind = .init(rawValue: 0)
+    public var kind: ScoreIndicatorKind = .unspecified
     /// Rate scoring full marks, in basis points (defaults: dispute 0, return 0).
     public var bestRateBp: Int32 = 0
     /// Rate scoring zero, in basis points (defaults: dispute 500, return 3,000).
@@ -498,7 +498,7 @@ public struct RuleSetSummary: ProtoMessage {
     /// What changed.
     public var summary: String = ""
     /// Scheduled, in force or superseded.
-    public var status: RuleSetStatus = .init(rawValue: 0)
+    public var status: RuleSetStatus = .unspecified
     /// When it was published.
     public var publishedAt: ProtoTimestamp? = nil
     /// Who published it.
@@ -518,7 +518,7 @@ public struct RuleSetProblem: ProtoMessage {
     /// Path of the field ("insurance.premium_steps[1].return_rate_below_bp").
     public var fieldPath: String = ""
     /// Error or warning.
-    public var severity: ProblemSeverity = .init(rawValue: 0)
+    public var severity: ProblemSeverity = .unspecified
     /// What is wrong.
     public var message: String = ""
     /// Fields this build does not know, kept for re-encoding.
@@ -562,7 +562,7 @@ public struct SanctionChange: ProtoMessage {
     /// The buyer.
     public var buyerId: String = ""
     /// The rung.
-    public var kind: SanctionKind = .init(rawValue: 0)
+    public var kind: SanctionKind = .unspecified
     /// The store, for store limits.
     public var merchantId: String = ""
     /// Active under the current rules.
@@ -608,9 +608,9 @@ public struct PayoutChange: ProtoMessage {
     /// The order.
     public var orderId: String = ""
     /// State under the current rules.
-    public var stateBefore: InsuranceClaimState = .init(rawValue: 0)
+    public var stateBefore: InsuranceClaimState = .unspecified
     /// State under the candidate.
-    public var stateAfter: InsuranceClaimState = .init(rawValue: 0)
+    public var stateAfter: InsuranceClaimState = .unspecified
     /// Payout under the current rules.
     public var payoutBefore: Money? = nil
     /// Payout under the candidate.
@@ -632,9 +632,9 @@ public struct TierChange: ProtoMessage {
     /// Score under the candidate, in thousandths.
     public var scoreAfterMilli: Int32 = 0
     /// Tier under the current rules.
-    public var tierBefore: Tier = .init(rawValue: 0)
+    public var tierBefore: Tier = .unspecified
     /// Tier under the candidate.
-    public var tierAfter: Tier = .init(rawValue: 0)
+    public var tierAfter: Tier = .unspecified
     /// Fields this build does not know, kept for re-encoding.
     public var unknownFields = UnknownFields()
 
@@ -650,9 +650,9 @@ public struct PriceErrorResolutionChange: ProtoMessage {
     /// The order.
     public var orderId: String = ""
     /// Action under the current rules.
-    public var actionBefore: PriceErrorResolutionAction = .init(rawValue: 0)
+    public var actionBefore: PriceErrorResolutionAction = .unspecified
     /// Action under the candidate.
-    public var actionAfter: PriceErrorResolutionAction = .init(rawValue: 0)
+    public var actionAfter: PriceErrorResolutionAction = .unspecified
     /// Compensation under the current rules.
     public var compensationBefore: Money? = nil
     /// Compensation under the candidate.

@@ -7,8 +7,8 @@ struct EnumEmitter {
     let types: TypeResolver
     let descriptor: EnumDescriptor
 
-    func emit(_ w: inout CodeWriter) {
-        let name = types.simpleName(descriptor.fullName)
+    /// Canonical cases (the first name of each number) and aliases, with their Swift names.
+    static func cases(_ descriptor: EnumDescriptor) -> (canonical: [(EnumValueDescriptor, String)], aliases: [(EnumValueDescriptor, String)], caseOfNumber: [Int32: String]) {
         var canonical: [(EnumValueDescriptor, String)] = []
         var aliases: [(EnumValueDescriptor, String)] = []
         var seenNumbers: [Int32: String] = [:]
@@ -24,6 +24,12 @@ struct EnumEmitter {
                 aliases.append((v, c))
             }
         }
+        return (canonical, aliases, seenNumbers)
+    }
+
+    func emit(_ w: inout CodeWriter) {
+        let name = types.simpleName(descriptor.fullName)
+        let (canonical, aliases, seenNumbers) = Self.cases(descriptor)
         w.doc(descriptor.comments.leading)
         w.block("public enum \(name): ProtoEnum") { w in
             for (v, c) in canonical {

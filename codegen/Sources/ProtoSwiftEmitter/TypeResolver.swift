@@ -87,7 +87,9 @@ struct TypeResolver {
             case .bytes: return "[]"
             default: return "0"
             }
-        case .enumeration: return ".init(rawValue: 0)"
+        case .enumeration(let name):
+            guard let e = schema.enums[name], let zero = EnumEmitter.cases(e).caseOfNumber[0] else { return ".init(rawValue: 0)" }
+            return "." + zero
         case .message: return "nil"
         case .map: return "[:]"
         }

@@ -39,7 +39,7 @@ public struct AllTypes: ProtoMessage {
     /// sint64.
     public var fSint64: Int64 = 0
     /// An enum.
-    public var fColor: AllTypes.Color = .init(rawValue: 0)
+    public var fColor: AllTypes.Color = .unspecified
     /// A message.
     public var fInner: AllTypes.Inner? = nil
     /// A field with an explicit JSON name.
@@ -589,7 +589,7 @@ extension AllTypes {
                 case 0x22A:
                     let end = try reader.enterNested()
                     var key: Int32 = 0
-                    var value: AllTypes.Color = .init(rawValue: 0)
+                    var value: AllTypes.Color = .unspecified
                     while !reader.isAtEnd {
                         let entryTag = try reader.readTag()
                         switch entryTag {

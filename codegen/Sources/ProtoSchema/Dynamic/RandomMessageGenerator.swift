@@ -9,8 +9,9 @@ import ProtoWire
 /// size boundaries, negative enum values, ±0.0, extreme and subnormal floats,
 /// empty and non-ASCII strings (Chinese, emoji, combining marks, control
 /// characters), empty and non-empty bytes. Lists and maps hold 1...maxRepeated
-/// elements (map keys distinct). At `maxDepth` a message is left empty, which
-/// stops recursion. `google.protobuf.Timestamp` stays within years 0001...9999
+/// elements (map keys distinct, string keys even under Swift's canonical
+/// equivalence). At `maxDepth` (the top level is depth 0) a message is left
+/// empty, which stops recursion. `google.protobuf.Timestamp` stays within years 0001...9999
 /// with nanos in 0...999_999_999; `google.protobuf.Duration` within
 /// ±315,576,000,000 s with nanos of the same sign and |nanos| < 1e9.
 public struct RandomMessageGenerator: Sendable {
@@ -71,10 +72,15 @@ public struct RandomMessageGenerator: Sendable {
             case .map(let keyType, let valueType):
                 let n = 1 + below(maxRepeated)
                 var entries: [DynamicMapKey: DynamicValue] = [:]
+                // String keys are also kept distinct under Swift's `String ==`
+                // (canonical equivalence: "é" == "e\u{301}"), so that generated
+                // code, whose maps are `[String: V]`, can hold every entry.
+                var stringKeys = Set<String>()
                 var attempts = 0
                 while entries.count < n && attempts < 4 * n {
                     attempts += 1
                     let k = DynamicMapKey(scalar(keyType))!
+                    if case .string(let s) = k, !stringKeys.insert(s).inserted { continue }
                     if entries[k] == nil { entries[k] = single(valueType, depth: depth) }
                 }
                 m.fields[f.number] = .map(entries)

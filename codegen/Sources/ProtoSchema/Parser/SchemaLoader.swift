@@ -15,7 +15,10 @@ public enum SchemaLoader {
         }
         var paths: [String] = []
         while let relative = enumerator.nextObject() as? String {
-            if relative.hasSuffix(".proto") { paths.append(relative.replacingOccurrences(of: "\\", with: "/")) }
+            let path = relative.replacingOccurrences(of: "\\", with: "/")
+            // Hidden files and folders (`.git`, `.build`) are not part of the schema.
+            if path.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+            if path.hasSuffix(".proto") { paths.append(path) }
         }
         paths.sort()
         guard !paths.isEmpty else {
