@@ -296,49 +296,52 @@ import Testing
     }
 }
 
-@Test func wellKnownFilesAreOnlyIncludedWhenImported() throws {
-    let plain = try ParserTestSupport.load("syntax = \"proto3\";\nmessage M {}\n")
-    #expect(plain.files.map(\.path) == ["test.proto"])
-    #expect(plain.messages.keys.sorted() == ["M"])
+/// Loading: well-known files and the real service schema.
+@Suite struct ParserSchemaTests {
+    @Test func wellKnownFilesAreOnlyIncludedWhenImported() throws {
+        let plain = try ParserTestSupport.load("syntax = \"proto3\";\nmessage M {}\n")
+        #expect(plain.files.map(\.path) == ["test.proto"])
+        #expect(plain.messages.keys.sorted() == ["M"])
 
-    let timed = try ParserTestSupport.load(
-        "syntax = \"proto3\";\nimport \"google/protobuf/duration.proto\";\nmessage M { google.protobuf.Duration d = 1; }\n")
-    #expect(timed.files.map(\.path) == ["google/protobuf/duration.proto", "test.proto"])
-    #expect(Schema.isWellKnown(file: timed.files[0].path))
-    let duration = try #require(timed.messages["google.protobuf.Duration"])
-    #expect(duration.fields.map(\.name) == ["seconds", "nanos"])
-    #expect(duration.fields.map(\.type) == [.scalar(.int64), .scalar(.int32)])
-    #expect(timed.ownMessages.map(\.fullName) == ["M"])
-}
-
-@Test func realServiceSchemaLoads() throws {
-    let directory = ParserTestSupport.packageRoot.appendingPathComponent("schema")
-    let files = FileManager.default.enumerator(atPath: directory.path)?.compactMap { $0 as? String } ?? []
-    guard files.contains(where: { $0.hasSuffix(".proto") }) else { return }
-    let schema: Schema
-    do {
-        schema = try SchemaLoader.load(directory: directory.path)
-    } catch {
-        Issue.record("schema/ does not load:\n\(error)")
-        return
+        let timed = try ParserTestSupport.load(
+            "syntax = \"proto3\";\nimport \"google/protobuf/duration.proto\";\nmessage M { google.protobuf.Duration d = 1; }\n")
+        #expect(timed.files.map(\.path) == ["google/protobuf/duration.proto", "test.proto"])
+        #expect(Schema.isWellKnown(file: timed.files[0].path))
+        let duration = try #require(timed.messages["google.protobuf.Duration"])
+        #expect(duration.fields.map(\.name) == ["seconds", "nanos"])
+        #expect(duration.fields.map(\.type) == [.scalar(.int64), .scalar(.int32)])
+        #expect(timed.ownMessages.map(\.fullName) == ["M"])
     }
-    #expect(!schema.services.isEmpty)
-    #expect(schema.files.allSatisfy { $0.syntax == "proto3" })
-    for message in schema.messages.values {
-        for field in message.fields {
-            switch field.type {
-            case .message(let name): #expect(schema.messages[name] != nil, "\(message.fullName).\(field.name)")
-            case .enumeration(let name): #expect(schema.enums[name] != nil, "\(message.fullName).\(field.name)")
-            case .map(_, .message(let name)): #expect(schema.messages[name] != nil)
-            case .map(_, .enumeration(let name)): #expect(schema.enums[name] != nil)
-            default: break
+
+    @Test func realServiceSchemaLoads() throws {
+        let directory = ParserTestSupport.packageRoot.appendingPathComponent("schema")
+        let files = FileManager.default.enumerator(atPath: directory.path)?.compactMap { $0 as? String } ?? []
+        guard files.contains(where: { $0.hasSuffix(".proto") }) else { return }
+        let schema: Schema
+        do {
+            schema = try SchemaLoader.load(directory: directory.path)
+        } catch {
+            Issue.record("schema/ does not load:\n\(error)")
+            return
+        }
+        #expect(!schema.services.isEmpty)
+        #expect(schema.files.allSatisfy { $0.syntax == "proto3" })
+        for message in schema.messages.values {
+            for field in message.fields {
+                switch field.type {
+                case .message(let name): #expect(schema.messages[name] != nil, "\(message.fullName).\(field.name)")
+                case .enumeration(let name): #expect(schema.enums[name] != nil, "\(message.fullName).\(field.name)")
+                case .map(_, .message(let name)): #expect(schema.messages[name] != nil)
+                case .map(_, .enumeration(let name)): #expect(schema.enums[name] != nil)
+                default: break
+                }
             }
         }
-    }
-    for service in schema.services.values {
-        for method in service.methods {
-            #expect(schema.messages[method.inputType] != nil)
-            #expect(schema.messages[method.outputType] != nil)
+        for service in schema.services.values {
+            for method in service.methods {
+                #expect(schema.messages[method.inputType] != nil)
+                #expect(schema.messages[method.outputType] != nil)
+            }
         }
     }
 }

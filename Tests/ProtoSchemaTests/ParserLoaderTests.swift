@@ -39,7 +39,7 @@ import Testing
             do {
                 _ = try SchemaLoader.load(directory: dir)
                 Issue.record("expected errors")
-            } catch {
+            } catch let error as SchemaErrors {
                 #expect(error.errors.map(\.location.description) == ["p/bad.proto:4:13", "p/worse.proto:2:13"])
                 #expect(error.description.split(separator: "\n").count == 2)
             }
