@@ -61,7 +61,7 @@ schema_dir="$PWD/schema"
 (
     cd "$tmp"
     echo '{"amount_minor": 1250, "currency": "CNY"}' | "$protogen" encode --schema "$schema_dir" --type protection.v1.Money >money.bin
-    [[ $(od -An -tx1 money.bin | tr -d ' \n') == 08e20912034e4e59 ]] || { echo "encode gave unexpected bytes" >&2; exit 1; }
+    [[ $(od -An -tx1 money.bin | tr -d ' \n') == 08e2091203434e59 ]] || { echo "encode gave unexpected bytes" >&2; exit 1; }
     [[ $("$protogen" decode --schema "$schema_dir" --type protection.v1.Money <money.bin) == '{"amountMinor":"1250","currency":"CNY"}' ]] \
         || { echo "decode gave unexpected JSON" >&2; exit 1; }
     if echo '{"nope": 1}' | "$protogen" encode --schema "$schema_dir" --type protection.v1.Money >/dev/null 2>&1; then

@@ -70,42 +70,27 @@ func decodeJSONInteger<T: FixedWidthInteger & Decodable>(_ type: T.Type, _ decod
 
 extension ProtoJSON {
     /// int32, sint32, sfixed32: a JSON number (a numeric string is accepted).
-    public struct Int32Value: Codable, Hashable, Sendable {
-        public var value: Int32
-        @inlinable public init(_ v: Int32) { value = v }
-        public init(from decoder: any Decoder) throws { value = try decodeJSONInteger(Int32.self, decoder) }
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.singleValueContainer(); try c.encode(value)
-        }
-    }
-
+    public typealias Int32Value = IntegerValue<Int32, NumberForm>
     /// uint32, fixed32: a JSON number (a numeric string is accepted).
-    public struct UInt32Value: Codable, Hashable, Sendable {
-        public var value: UInt32
-        @inlinable public init(_ v: UInt32) { value = v }
-        public init(from decoder: any Decoder) throws { value = try decodeJSONInteger(UInt32.self, decoder) }
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.singleValueContainer(); try c.encode(value)
-        }
-    }
-
+    public typealias UInt32Value = IntegerValue<UInt32, NumberForm>
     /// int64, sint64, sfixed64: a JSON string (a number is accepted).
-    public struct Int64Value: Codable, Hashable, Sendable {
-        public var value: Int64
-        @inlinable public init(_ v: Int64) { value = v }
-        public init(from decoder: any Decoder) throws { value = try decodeJSONInteger(Int64.self, decoder) }
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.singleValueContainer(); try c.encode(String(value))
-        }
-    }
-
+    public typealias Int64Value = IntegerValue<Int64, StringForm>
     /// uint64, fixed64: a JSON string (a number is accepted).
-    public struct UInt64Value: Codable, Hashable, Sendable {
-        public var value: UInt64
-        @inlinable public init(_ v: UInt64) { value = v }
-        public init(from decoder: any Decoder) throws { value = try decodeJSONInteger(UInt64.self, decoder) }
+    public typealias UInt64Value = IntegerValue<UInt64, StringForm>
+
+    /// How an integer type is printed: 32-bit types as numbers, 64-bit ones as strings.
+    public protocol IntegerForm: Sendable { static var quoted: Bool { get } }
+    public enum NumberForm: IntegerForm { public static let quoted = false }
+    public enum StringForm: IntegerForm { public static let quoted = true }
+
+    /// An integer in proto3 JSON; both forms are accepted on input.
+    public struct IntegerValue<T: FixedWidthInteger & Codable & Sendable, Form: IntegerForm>: Codable, Hashable, Sendable {
+        public var value: T
+        @inlinable public init(_ v: T) { value = v }
+        public init(from decoder: any Decoder) throws { value = try decodeJSONInteger(T.self, decoder) }
         public func encode(to encoder: any Encoder) throws {
-            var c = encoder.singleValueContainer(); try c.encode(String(value))
+            var c = encoder.singleValueContainer()
+            if Form.quoted { try c.encode(String(value)) } else { try c.encode(value) }
         }
     }
 

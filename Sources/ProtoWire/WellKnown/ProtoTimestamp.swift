@@ -1,6 +1,6 @@
 /// `google.protobuf.Timestamp`: seconds and nanoseconds since the Unix epoch,
 /// in JSON an RFC 3339 string in UTC ("2025-01-08T10:00:00.5Z").
-public struct ProtoTimestamp: ProtoMessage, Comparable {
+public struct ProtoTimestamp: SecondsAndNanos {
     public static let protoMessageName = "google.protobuf.Timestamp"
     /// Smallest and largest seconds JSON can express (0001-01-01 to 9999-12-31).
     public static let minSeconds: Int64 = -62_135_596_800
@@ -11,22 +11,6 @@ public struct ProtoTimestamp: ProtoMessage, Comparable {
     public var unknownFields = UnknownFields()
 
     public init() {}
-    public init(seconds: Int64, nanos: Int32 = 0) {
-        self.seconds = seconds
-        self.nanos = nanos
-    }
-
-    public static func < (a: Self, b: Self) -> Bool { (a.seconds, a.nanos) < (b.seconds, b.nanos) }
-
-    @inlinable
-    public mutating func decodeMessage(from reader: inout WireReader) throws(WireError) {
-        try decodeSecondsNanos(&seconds, &nanos, &unknownFields, &reader)
-    }
-
-    @inlinable
-    public func encodeMessage(to writer: inout WireWriter) {
-        encodeSecondsNanos(seconds, nanos, unknownFields, &writer)
-    }
 
     public func encode(to encoder: any Encoder) throws {
         guard seconds >= Self.minSeconds, seconds <= Self.maxSeconds, nanos >= 0, nanos < 1_000_000_000 else {
@@ -50,7 +34,7 @@ public struct ProtoTimestamp: ProtoMessage, Comparable {
 
 /// `google.protobuf.Duration`: signed seconds and nanoseconds of the same
 /// sign, in JSON a decimal number of seconds with an "s" suffix ("1.5s").
-public struct ProtoDuration: ProtoMessage, Comparable {
+public struct ProtoDuration: SecondsAndNanos {
     public static let protoMessageName = "google.protobuf.Duration"
     /// About 10,000 years, the range JSON can express.
     public static let maxSeconds: Int64 = 315_576_000_000
@@ -60,22 +44,6 @@ public struct ProtoDuration: ProtoMessage, Comparable {
     public var unknownFields = UnknownFields()
 
     public init() {}
-    public init(seconds: Int64, nanos: Int32 = 0) {
-        self.seconds = seconds
-        self.nanos = nanos
-    }
-
-    public static func < (a: Self, b: Self) -> Bool { (a.seconds, a.nanos) < (b.seconds, b.nanos) }
-
-    @inlinable
-    public mutating func decodeMessage(from reader: inout WireReader) throws(WireError) {
-        try decodeSecondsNanos(&seconds, &nanos, &unknownFields, &reader)
-    }
-
-    @inlinable
-    public func encodeMessage(to writer: inout WireWriter) {
-        encodeSecondsNanos(seconds, nanos, unknownFields, &writer)
-    }
 
     public func encode(to encoder: any Encoder) throws {
         let sameSign = (seconds >= 0 && nanos >= 0) || (seconds <= 0 && nanos <= 0)
@@ -101,33 +69,47 @@ public struct ProtoDuration: ProtoMessage, Comparable {
     }
 }
 
-@inlinable
-func decodeSecondsNanos(
-    _ seconds: inout Int64, _ nanos: inout Int32, _ unknown: inout UnknownFields, _ reader: inout WireReader
-) throws(WireError) {
-    while !reader.isAtEnd {
-        let tag = try reader.readTag()
-        switch tag {
-        case 0x08: seconds = try reader.readInt64()
-        case 0x10: nanos = try reader.readInt32()
-        default:
-            switch tag >> 3 {
-            case 1, 2: throw reader.wrongWireType(tag)
-            default: try reader.skipUnknown(tag, into: &unknown)
+/// The shared shape of Timestamp and Duration: `int64 seconds = 1; int32 nanos = 2;`.
+public protocol SecondsAndNanos: ProtoMessage, Comparable {
+    var seconds: Int64 { get set }
+    var nanos: Int32 { get set }
+}
+
+extension SecondsAndNanos {
+    public init(seconds: Int64, nanos: Int32 = 0) {
+        self.init()
+        self.seconds = seconds
+        self.nanos = nanos
+    }
+
+    public static func < (a: Self, b: Self) -> Bool { (a.seconds, a.nanos) < (b.seconds, b.nanos) }
+
+    @inlinable
+    public mutating func decodeMessage(from reader: inout WireReader) throws(WireError) {
+        while !reader.isAtEnd {
+            let tag = try reader.readTag()
+            switch tag {
+            case 0x08: seconds = try reader.readInt64()
+            case 0x10: nanos = try reader.readInt32()
+            default:
+                switch tag >> 3 {
+                case 1, 2: throw reader.wrongWireType(tag)
+                default: try reader.skipUnknown(tag, into: &unknownFields)
+                }
             }
         }
     }
-}
 
-@inlinable
-func encodeSecondsNanos(_ seconds: Int64, _ nanos: Int32, _ unknown: UnknownFields, _ writer: inout WireWriter) {
-    writer.writeUnknown(unknown)
-    if nanos != 0 {
-        writer.writeInt32(nanos)
-        writer.writeTag(0x10)
-    }
-    if seconds != 0 {
-        writer.writeInt64(seconds)
-        writer.writeTag(0x08)
+    @inlinable
+    public func encodeMessage(to writer: inout WireWriter) {
+        writer.writeUnknown(unknownFields)
+        if nanos != 0 {
+            writer.writeInt32(nanos)
+            writer.writeTag(0x10)
+        }
+        if seconds != 0 {
+            writer.writeInt64(seconds)
+            writer.writeTag(0x08)
+        }
     }
 }

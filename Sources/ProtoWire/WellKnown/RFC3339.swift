@@ -65,16 +65,8 @@ public enum RFC3339 {
         var i = 19
         var nanos: Int64 = 0
         if i < c.count, c[i] == UInt8(ascii: ".") {
-            i += 1
-            var digits = 0
-            while i < c.count, c[i] >= 48, c[i] <= 57 {
-                guard digits < 9 else { return nil }
-                nanos = nanos * 10 + Int64(c[i] - 48)
-                digits += 1
-                i += 1
-            }
-            guard digits > 0 else { return nil }
-            for _ in digits..<9 { nanos *= 10 }
+            guard let n = parseFraction(c, &i) else { return nil }
+            nanos = n
         }
         guard i < c.count else { return nil }
         var offset: Int64 = 0
@@ -121,18 +113,25 @@ public enum RFC3339 {
         guard intDigits > 0 else { return nil }
         var nanos: Int64 = 0
         if i < c.count {
-            guard c[i] == UInt8(ascii: ".") else { return nil }
-            i += 1
-            var digits = 0
-            while i < c.count, c[i] >= 48, c[i] <= 57 {
-                guard digits < 9 else { return nil }
-                nanos = nanos * 10 + Int64(c[i] - 48)
-                digits += 1
-                i += 1
-            }
-            guard digits > 0, i == c.count else { return nil }
-            for _ in digits..<9 { nanos *= 10 }
+            guard c[i] == UInt8(ascii: "."), let n = parseFraction(c, &i), i == c.count else { return nil }
+            nanos = n
         }
         return negative ? (-secs, Int32(-nanos)) : (secs, Int32(nanos))
+    }
+
+    /// Reads ".ddd" (1 to 9 digits) at `i` as nanoseconds, moving `i` past it.
+    static func parseFraction(_ c: [UInt8], _ i: inout Int) -> Int64? {
+        i += 1
+        var nanos: Int64 = 0
+        var digits = 0
+        while i < c.count, c[i] >= 48, c[i] <= 57 {
+            guard digits < 9 else { return nil }
+            nanos = nanos * 10 + Int64(c[i] - 48)
+            digits += 1
+            i += 1
+        }
+        guard digits > 0 else { return nil }
+        for _ in digits..<9 { nanos *= 10 }
+        return nanos
     }
 }
