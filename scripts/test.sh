@@ -52,8 +52,13 @@ swift build --product protogen
 swift run --skip-build protogen generate --check
 swift run --skip-build protogen generate --check --schema Tests/Support/schema \
     --out Tests/Support/ConformanceMessages/Generated --module ConformanceMessages
+swift run --skip-build protogen docs --check
 bash scripts/generate-c.sh --check
 python3 scripts/make-python-vectors.py --check
+
+phase "contract review: protogen lint && protogen breaking (against schema-baseline/)"
+swift run --skip-build protogen lint
+swift run --skip-build protogen breaking
 
 phase "protogen encode and decode, outside the checkout"
 protogen="$(swift build --show-bin-path)/protogen"

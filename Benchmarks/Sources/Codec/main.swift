@@ -110,6 +110,16 @@ let subjects = [
     try subject("page of 100 complaints", Subjects.complaintPage(), Protection_V1_ListComplaintsResponse.self,
                 cType: bench_c_complaint_page_type(), ourChecksum: Checksum.of, peerChecksum: PeerChecksum.of),
 ]
+// CODEC_PROFILE="<subject index> encode|decode" loops one of our cases for a
+// profiler (perf record, valgrind --tool=callgrind) and prints nothing else.
+if let spec = ProcessInfo.processInfo.environment["CODEC_PROFILE"] {
+    let parts = spec.split(separator: " ")
+    let s = subjects[Int(parts[0]) ?? 0]
+    let body = parts.count > 1 && parts[1] == "encode" ? s.encodeOurs : s.decodeOurs
+    let iterations = Int(ProcessInfo.processInfo.environment["CODEC_ITERATIONS"] ?? "") ?? 20000
+    for _ in 0..<iterations { body() }
+    exit(0)
+}
 let pythonResults = python(subjects)
 
 print()
