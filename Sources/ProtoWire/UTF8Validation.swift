@@ -1,6 +1,13 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Strict UTF-8 checks for string fields: ASCII runs are checked eight bytes
 /// at a time; anything else goes through the standard library's validator,
-/// which rejects overlong forms, surrogates and truncated sequences.
+/// which rejects overlong forms, surrogates, values above U+10FFFF and
+/// truncated sequences.
 public enum UTF8Validation {
     /// True when every byte is below 0x80.
     @inlinable
@@ -29,14 +36,18 @@ public enum UTF8Validation {
                 return bytes.count
             }
         }
-        guard let s = String(validating: bytes, as: UTF8.self) else {
-            throw WireError(.invalidUTF8, offset: offset)
+        // The standard library validates while it copies, replacing what is
+        // invalid; a string whose bytes differ from the input was repaired.
+        var s = String(decoding: bytes, as: UTF8.self)
+        let same = s.withUTF8 { u in
+            u.count == bytes.count && memcmp(u.baseAddress!, bytes.baseAddress!, u.count) == 0
         }
+        guard same else { throw WireError(.invalidUTF8, offset: offset) }
         return s
     }
 
     /// True when `bytes` are valid UTF-8.
     public static func isValid(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBufferPointer { isASCII($0) || String(validating: $0, as: UTF8.self) != nil }
+        bytes.withUnsafeBufferPointer { (try? makeString($0, offset: 0)) != nil }
     }
 }

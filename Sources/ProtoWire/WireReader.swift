@@ -26,7 +26,7 @@ public struct WireReader {
     }
 
     /// True when the current (innermost) message has no more bytes.
-    @inlinable public var isAtEnd: Bool { p >= end }
+    @inlinable @inline(__always) public var isAtEnd: Bool { p >= end }
     /// Offset from the start of the top-level input.
     @inlinable public var offset: Int { p - base }
     @inlinable var remaining: Int { end - p }
@@ -40,7 +40,7 @@ public struct WireReader {
 
     /// Reads the next tag and validates field number and wire type. Groups and
     /// wire types 6/7 are errors. Call only when `!isAtEnd`.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func readTag() throws(WireError) -> UInt32 {
         tagStart = p
         let b = p.pointee
@@ -70,7 +70,7 @@ public struct WireReader {
 
     // MARK: Scalars
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func readVarint() throws(WireError) -> UInt64 {
         if p < end, p.pointee < 0x80 {
             let v = UInt64(p.pointee)
@@ -103,16 +103,16 @@ public struct WireReader {
         return result
     }
 
-    @inlinable public mutating func readInt32() throws(WireError) -> Int32 { Int32(truncatingIfNeeded: try readVarint()) }
-    @inlinable public mutating func readInt64() throws(WireError) -> Int64 { Int64(bitPattern: try readVarint()) }
+    @inlinable @inline(__always) public mutating func readInt32() throws(WireError) -> Int32 { Int32(truncatingIfNeeded: try readVarint()) }
+    @inlinable @inline(__always) public mutating func readInt64() throws(WireError) -> Int64 { Int64(bitPattern: try readVarint()) }
     @inlinable public mutating func readUInt32() throws(WireError) -> UInt32 { UInt32(truncatingIfNeeded: try readVarint()) }
     @inlinable public mutating func readUInt64() throws(WireError) -> UInt64 { try readVarint() }
     @inlinable public mutating func readSInt32() throws(WireError) -> Int32 {
         WireFormat.unzigzag32(UInt32(truncatingIfNeeded: try readVarint()))
     }
     @inlinable public mutating func readSInt64() throws(WireError) -> Int64 { WireFormat.unzigzag64(try readVarint()) }
-    @inlinable public mutating func readBool() throws(WireError) -> Bool { try readVarint() != 0 }
-    @inlinable public mutating func readEnum() throws(WireError) -> Int32 { Int32(truncatingIfNeeded: try readVarint()) }
+    @inlinable @inline(__always) public mutating func readBool() throws(WireError) -> Bool { try readVarint() != 0 }
+    @inlinable @inline(__always) public mutating func readEnum() throws(WireError) -> Int32 { Int32(truncatingIfNeeded: try readVarint()) }
 
     @inlinable
     public mutating func readFixed32() throws(WireError) -> UInt32 {
@@ -138,14 +138,14 @@ public struct WireReader {
     // MARK: Length-delimited
 
     /// Reads a length prefix and checks it fits in the current message.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func readLength() throws(WireError) -> Int {
         let v = try readVarint()
         guard v <= UInt64(remaining) else { throw fail(.lengthExceedsInput) }
         return Int(truncatingIfNeeded: v)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func readString() throws(WireError) -> String {
         let n = try readLength()
         let s = try UTF8Validation.makeString(UnsafeBufferPointer(start: p, count: n), offset: p - base)
@@ -153,7 +153,7 @@ public struct WireReader {
         return s
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func readBytes() throws(WireError) -> [UInt8] {
         let n = try readLength()
         let a = [UInt8](UnsafeBufferPointer(start: p, count: n))
@@ -163,7 +163,7 @@ public struct WireReader {
 
     /// Enters a length-delimited nested message; returns what `leaveNested` needs.
     /// Fails when the nesting would exceed `DecodeOptions.maxDepth`.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func enterNested() throws(WireError) -> UnsafePointer<UInt8> {
         let n = try readLength()
         guard depthRemaining > 0 else { throw fail(.depthLimitExceeded) }
@@ -174,7 +174,7 @@ public struct WireReader {
     }
 
     /// Leaves a nested message entered with `enterNested`.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func leaveNested(_ saved: UnsafePointer<UInt8>) {
         depthRemaining += 1
         end = saved

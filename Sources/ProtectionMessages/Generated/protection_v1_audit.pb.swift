@@ -301,17 +301,15 @@ extension AuditEvent {
             switch tag {
                 case 0x8: self.sequence = try reader.readInt64()
                 case 0x12:
-                    var v = self.occurredAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.occurredAt = v
+                    let end = try reader.enterNested()
+                    if self.occurredAt == nil { self.occurredAt = ProtoTimestamp() }
+                    try self.occurredAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x1A:
-                    var v = self.actor ?? ActorRef()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.actor = v
+                    let end = try reader.enterNested()
+                    if self.actor == nil { self.actor = ActorRef() }
+                    try self.actor!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x20: self.action = AuditAction(rawValue: try reader.readEnum())
                 case 0x28: self.subjectKind = AuditSubjectKind(rawValue: try reader.readEnum())
                 case 0x32: self.subjectId = try reader.readString()
@@ -323,11 +321,10 @@ extension AuditEvent {
                 case 0x62: self.merchantId = try reader.readString()
                 case 0x6A: self.buyerId = try reader.readString()
                 case 0x72:
-                    var v = self.explanation ?? Explanation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.explanation = v
+                    let end = try reader.enterNested()
+                    if self.explanation == nil { self.explanation = Explanation() }
+                    try self.explanation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14: throw reader.wrongWireType(tag)
@@ -501,11 +498,10 @@ extension ListAuditEventsRequest {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.page ?? PageQuery()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.page = v
+                    let end = try reader.enterNested()
+                    if self.page == nil { self.page = PageQuery() }
+                    try self.page!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x10: self.subjectKind = AuditSubjectKind(rawValue: try reader.readEnum())
                 case 0x1A: self.subjectId = try reader.readString()
                 case 0x22: self.actorPrincipalId = try reader.readString()
@@ -517,11 +513,10 @@ extension ListAuditEventsRequest {
                     reader.leavePacked(end)
                 case 0x38: self.actions.append(AuditAction(rawValue: try reader.readEnum()))
                 case 0x42:
-                    var v = self.occurredBetween ?? TimeRange()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.occurredBetween = v
+                    let end = try reader.enterNested()
+                    if self.occurredBetween == nil { self.occurredBetween = TimeRange() }
+                    try self.occurredBetween!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x48: self.afterSequence = try reader.readInt64()
                 default:
                     switch tag >> 3 {
@@ -649,17 +644,15 @@ extension ListAuditEventsResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = AuditEvent()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.events.append(v)
+                    let end = try reader.enterNested()
+                    self.events.append(AuditEvent())
+                    try self.events[self.events.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12:
-                    var v = self.page ?? PageInfo()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.page = v
+                    let end = try reader.enterNested()
+                    if self.page == nil { self.page = PageInfo() }
+                    try self.page!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2: throw reader.wrongWireType(tag)
@@ -765,11 +758,10 @@ extension GetAuditEventResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.event ?? AuditEvent()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.event = v
+                    let end = try reader.enterNested()
+                    if self.event == nil { self.event = AuditEvent() }
+                    try self.event!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1: throw reader.wrongWireType(tag)

@@ -184,19 +184,17 @@ extension DueTransition {
                 case 0x18: self.subjectKind = AuditSubjectKind(rawValue: try reader.readEnum())
                 case 0x22: self.subjectId = try reader.readString()
                 case 0x2A:
-                    var v = self.dueAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.dueAt = v
+                    let end = try reader.enterNested()
+                    if self.dueAt == nil { self.dueAt = ProtoTimestamp() }
+                    try self.dueAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x32: self.fromState = try reader.readString()
                 case 0x3A: self.toState = try reader.readString()
                 case 0x42:
-                    var v = self.explanation ?? Explanation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.explanation = v
+                    let end = try reader.enterNested()
+                    if self.explanation == nil { self.explanation = Explanation() }
+                    try self.explanation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7, 8: throw reader.wrongWireType(tag)
@@ -314,17 +312,15 @@ extension ListDueTransitionsRequest {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.page ?? PageQuery()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.page = v
+                    let end = try reader.enterNested()
+                    if self.page == nil { self.page = PageQuery() }
+                    try self.page!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12:
-                    var v = self.asOf ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.asOf = v
+                    let end = try reader.enterNested()
+                    if self.asOf == nil { self.asOf = ProtoTimestamp() }
+                    try self.asOf!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x1A:
                     let end = try reader.enterPacked()
                     while !reader.isAtEnd { self.kinds.append(DueTransitionKind(rawValue: try reader.readEnum())) }
@@ -400,17 +396,15 @@ extension ListDueTransitionsResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = DueTransition()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.transitions.append(v)
+                    let end = try reader.enterNested()
+                    self.transitions.append(DueTransition())
+                    try self.transitions[self.transitions.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12:
-                    var v = self.page ?? PageInfo()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.page = v
+                    let end = try reader.enterNested()
+                    if self.page == nil { self.page = PageInfo() }
+                    try self.page!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2: throw reader.wrongWireType(tag)
@@ -471,11 +465,10 @@ extension RunDueTransitionsRequest {
             switch tag {
                 case 0xA: self.idempotencyKey = try reader.readString()
                 case 0x12:
-                    var v = self.asOf ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.asOf = v
+                    let end = try reader.enterNested()
+                    if self.asOf == nil { self.asOf = ProtoTimestamp() }
+                    try self.asOf!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x18: self.maxTransitions = try reader.readInt32()
                 default:
                     switch tag >> 3 {
@@ -543,11 +536,10 @@ extension RunDueTransitionsResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = DueTransition()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.applied.append(v)
+                    let end = try reader.enterNested()
+                    self.applied.append(DueTransition())
+                    try self.applied[self.applied.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x10: self.remainingDue = try reader.readInt64()
                 default:
                     switch tag >> 3 {

@@ -869,17 +869,15 @@ extension TimeRange {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.start ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.start = v
+                    let end = try reader.enterNested()
+                    if self.start == nil { self.start = ProtoTimestamp() }
+                    try self.start!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12:
-                    var v = self.end ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.end = v
+                    let end = try reader.enterNested()
+                    if self.end == nil { self.end = ProtoTimestamp() }
+                    try self.end!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2: throw reader.wrongWireType(tag)
@@ -1285,11 +1283,10 @@ extension RuleHit {
                 case 0xA: self.ruleId = try reader.readString()
                 case 0x10: self.fired = try reader.readBool()
                 case 0x1A:
-                    var v = FactUsed()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.facts.append(v)
+                    let end = try reader.enterNested()
+                    self.facts.append(FactUsed())
+                    try self.facts[self.facts.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x22: self.sentence = try reader.readString()
                 default:
                     switch tag >> 3 {
@@ -1367,23 +1364,20 @@ extension Explanation {
             switch tag {
                 case 0x8: self.ruleSetVersion = try reader.readInt64()
                 case 0x12:
-                    var v = self.ruleSetEffectiveAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.ruleSetEffectiveAt = v
+                    let end = try reader.enterNested()
+                    if self.ruleSetEffectiveAt == nil { self.ruleSetEffectiveAt = ProtoTimestamp() }
+                    try self.ruleSetEffectiveAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x1A:
-                    var v = self.evaluatedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.evaluatedAt = v
+                    let end = try reader.enterNested()
+                    if self.evaluatedAt == nil { self.evaluatedAt = ProtoTimestamp() }
+                    try self.evaluatedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x22:
-                    var v = RuleHit()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.hits.append(v)
+                    let end = try reader.enterNested()
+                    self.hits.append(RuleHit())
+                    try self.hits[self.hits.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x2A: self.summary = try reader.readString()
                 case 0x30: self.usesDraftRules = try reader.readBool()
                 default:

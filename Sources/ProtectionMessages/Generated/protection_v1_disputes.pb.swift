@@ -642,11 +642,10 @@ extension FeedbackWindowRule {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.windowAfterReceipt ?? ProtoDuration()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.windowAfterReceipt = v
+                    let end = try reader.enterNested()
+                    if self.windowAfterReceipt == nil { self.windowAfterReceipt = ProtoDuration() }
+                    try self.windowAfterReceipt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1: throw reader.wrongWireType(tag)
@@ -917,11 +916,10 @@ extension DisputeRulePack {
                 case 0x22: self.title = try reader.readString()
                 case 0x28: self.defaultOutcome = DisputeOutcome(rawValue: try reader.readEnum())
                 case 0x32:
-                    var v = DisputeRule()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.rules.append(v)
+                    let end = try reader.enterNested()
+                    self.rules.append(DisputeRule())
+                    try self.rules[self.rules.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6: throw reader.wrongWireType(tag)
@@ -1196,11 +1194,10 @@ extension PetHealthReport {
             switch tag {
                 case 0xA: self.clinic = try reader.readString()
                 case 0x12:
-                    var v = self.examinedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.examinedAt = v
+                    let end = try reader.enterNested()
+                    if self.examinedAt == nil { self.examinedAt = ProtoTimestamp() }
+                    try self.examinedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x1A: self.diagnosis = try reader.readString()
                 case 0x20: self.conditionPredatesDelivery = try reader.readBool()
                 default:
@@ -1279,17 +1276,15 @@ extension PetFacts {
             switch tag {
                 case 0xA: self.species = try reader.readString()
                 case 0x12:
-                    var v = self.symptomsNoticedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.symptomsNoticedAt = v
+                    let end = try reader.enterNested()
+                    if self.symptomsNoticedAt == nil { self.symptomsNoticedAt = ProtoTimestamp() }
+                    try self.symptomsNoticedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x1A:
-                    var v = self.healthReport ?? PetHealthReport()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.healthReport = v
+                    let end = try reader.enterNested()
+                    if self.healthReport == nil { self.healthReport = PetHealthReport() }
+                    try self.healthReport!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3: throw reader.wrongWireType(tag)
@@ -1439,11 +1434,10 @@ extension FmcgFacts {
             switch tag {
                 case 0xA: self.batchNumber = try reader.readString()
                 case 0x12:
-                    var v = self.bestBefore ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.bestBefore = v
+                    let end = try reader.enterNested()
+                    if self.bestBefore == nil { self.bestBefore = ProtoTimestamp() }
+                    try self.bestBefore!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x18: self.packageOpened = try reader.readBool()
                 default:
                     switch tag >> 3 {
@@ -1641,23 +1635,20 @@ extension AdjudicateDisputeRequest {
                     reader.leaveNested(end)
                     self.facts = .prelovedLuxury(v)
                 case 0x4A:
-                    var v = self.receivedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.receivedAt = v
+                    let end = try reader.enterNested()
+                    if self.receivedAt == nil { self.receivedAt = ProtoTimestamp() }
+                    try self.receivedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x52:
-                    var v = self.reportedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.reportedAt = v
+                    let end = try reader.enterNested()
+                    if self.reportedAt == nil { self.reportedAt = ProtoTimestamp() }
+                    try self.reportedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x5A:
-                    var v = EvidenceItem()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.evidence.append(v)
+                    let end = try reader.enterNested()
+                    self.evidence.append(EvidenceItem())
+                    try self.evidence[self.evidence.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x62: self.orderId = try reader.readString()
                 default:
                     switch tag >> 3 {
@@ -1844,11 +1835,10 @@ extension AdjudicateDisputeResponse {
                     reader.leavePacked(end)
                 case 0x30: self.missingEvidence.append(EvidenceKind(rawValue: try reader.readEnum()))
                 case 0x3A:
-                    var v = self.explanation ?? Explanation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.explanation = v
+                    let end = try reader.enterNested()
+                    if self.explanation == nil { self.explanation = Explanation() }
+                    try self.explanation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7: throw reader.wrongWireType(tag)
@@ -1957,11 +1947,10 @@ extension ListDisputeRulePacksRequest {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.page ?? PageQuery()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.page = v
+                    let end = try reader.enterNested()
+                    if self.page == nil { self.page = PageQuery() }
+                    try self.page!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12:
                     let end = try reader.enterPacked()
                     while !reader.isAtEnd { self.industries.append(Industry(rawValue: try reader.readEnum())) }
@@ -2046,17 +2035,15 @@ extension ListDisputeRulePacksResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = DisputeRulePack()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.packs.append(v)
+                    let end = try reader.enterNested()
+                    self.packs.append(DisputeRulePack())
+                    try self.packs[self.packs.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12:
-                    var v = self.page ?? PageInfo()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.page = v
+                    let end = try reader.enterNested()
+                    if self.page == nil { self.page = PageInfo() }
+                    try self.page!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2: throw reader.wrongWireType(tag)
@@ -2174,11 +2161,10 @@ extension GetDisputeRulePackResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.pack ?? DisputeRulePack()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.pack = v
+                    let end = try reader.enterNested()
+                    if self.pack == nil { self.pack = DisputeRulePack() }
+                    try self.pack!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x10: self.ruleSetVersion = try reader.readInt64()
                 default:
                     switch tag >> 3 {

@@ -226,30 +226,26 @@ extension ErrorDetail {
                 case 0x8: self.reason = ErrorReason(rawValue: try reader.readEnum())
                 case 0x12: self.message = try reader.readString()
                 case 0x1A:
-                    var v = FieldViolation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.fieldViolations.append(v)
+                    let end = try reader.enterNested()
+                    self.fieldViolations.append(FieldViolation())
+                    try self.fieldViolations[self.fieldViolations.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x22:
-                    var v = EvidenceRequirement()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.unmetEvidence.append(v)
+                    let end = try reader.enterNested()
+                    self.unmetEvidence.append(EvidenceRequirement())
+                    try self.unmetEvidence[self.unmetEvidence.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x2A: self.existingId = try reader.readString()
                 case 0x32:
-                    var v = self.windowClosedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.windowClosedAt = v
+                    let end = try reader.enterNested()
+                    if self.windowClosedAt == nil { self.windowClosedAt = ProtoTimestamp() }
+                    try self.windowClosedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x3A:
-                    var v = self.explanation ?? Explanation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.explanation = v
+                    let end = try reader.enterNested()
+                    if self.explanation == nil { self.explanation = Explanation() }
+                    try self.explanation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7: throw reader.wrongWireType(tag)

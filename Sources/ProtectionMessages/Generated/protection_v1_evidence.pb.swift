@@ -593,11 +593,10 @@ extension PhotoEvidence {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.image ?? Attachment()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.image = v
+                    let end = try reader.enterNested()
+                    if self.image == nil { self.image = Attachment() }
+                    try self.image!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x10: self.subject = PhotoSubject(rawValue: try reader.readEnum())
                 default:
                     switch tag >> 3 {
@@ -658,18 +657,16 @@ extension VideoEvidence {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.video ?? Attachment()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.video = v
+                    let end = try reader.enterNested()
+                    if self.video == nil { self.video = Attachment() }
+                    try self.video!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x10: self.videoKind = VideoKind(rawValue: try reader.readEnum())
                 case 0x1A:
-                    var v = self.length ?? ProtoDuration()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.length = v
+                    let end = try reader.enterNested()
+                    if self.length == nil { self.length = ProtoDuration() }
+                    try self.length!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x20: self.continuousTake = try reader.readBool()
                 default:
                     switch tag >> 3 {
@@ -750,11 +747,10 @@ extension LogisticsEvent {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.occurredAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.occurredAt = v
+                    let end = try reader.enterNested()
+                    if self.occurredAt == nil { self.occurredAt = ProtoTimestamp() }
+                    try self.occurredAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12: self.location = try reader.readString()
                 case 0x1A: self.statusText = try reader.readString()
                 default:
@@ -826,17 +822,15 @@ extension LogisticsRecordEvidence {
                 case 0x12: self.trackingNumber = try reader.readString()
                 case 0x18: self.direction = LogisticsDirection(rawValue: try reader.readEnum())
                 case 0x22:
-                    var v = LogisticsEvent()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.events.append(v)
+                    let end = try reader.enterNested()
+                    self.events.append(LogisticsEvent())
+                    try self.events[self.events.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x2A:
-                    var v = self.proof ?? Attachment()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.proof = v
+                    let end = try reader.enterNested()
+                    if self.proof == nil { self.proof = Attachment() }
+                    try self.proof!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5: throw reader.wrongWireType(tag)
@@ -926,18 +920,16 @@ extension WeightMeasurement {
             switch tag {
                 case 0x8: self.weightGrams = try reader.readInt64()
                 case 0x12:
-                    var v = self.weighedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.weighedAt = v
+                    let end = try reader.enterNested()
+                    if self.weighedAt == nil { self.weighedAt = ProtoTimestamp() }
+                    try self.weighedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x1A: self.station = try reader.readString()
                 case 0x22:
-                    var v = self.proof ?? Attachment()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.proof = v
+                    let end = try reader.enterNested()
+                    if self.proof == nil { self.proof = Attachment() }
+                    try self.proof!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4: throw reader.wrongWireType(tag)
@@ -1016,17 +1008,15 @@ extension WeightRecordEvidence {
             switch tag {
                 case 0xA: self.trackingNumber = try reader.readString()
                 case 0x12:
-                    var v = self.atDispatch ?? WeightMeasurement()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.atDispatch = v
+                    let end = try reader.enterNested()
+                    if self.atDispatch == nil { self.atDispatch = WeightMeasurement() }
+                    try self.atDispatch!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x1A:
-                    var v = self.atReturn ?? WeightMeasurement()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.atReturn = v
+                    let end = try reader.enterNested()
+                    if self.atReturn == nil { self.atReturn = WeightMeasurement() }
+                    try self.atReturn!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3: throw reader.wrongWireType(tag)
@@ -1101,11 +1091,10 @@ extension SerialNumberRecordEvidence {
                     let v = try reader.readString()
                     self.returnedSerialNumbers.append(v)
                 case 0x1A:
-                    var v = self.proof ?? Attachment()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.proof = v
+                    let end = try reader.enterNested()
+                    if self.proof == nil { self.proof = Attachment() }
+                    try self.proof!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3: throw reader.wrongWireType(tag)
@@ -1172,11 +1161,10 @@ extension ChatMessage {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.sentAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.sentAt = v
+                    let end = try reader.enterNested()
+                    if self.sentAt == nil { self.sentAt = ProtoTimestamp() }
+                    try self.sentAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x10: self.senderRole = Role(rawValue: try reader.readEnum())
                 case 0x1A: self.text = try reader.readString()
                 default:
@@ -1248,17 +1236,15 @@ extension ChatLogEvidence {
             switch tag {
                 case 0xA: self.conversationId = try reader.readString()
                 case 0x12:
-                    var v = ChatMessage()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.messages.append(v)
+                    let end = try reader.enterNested()
+                    self.messages.append(ChatMessage())
+                    try self.messages[self.messages.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x1A:
-                    var v = self.export ?? Attachment()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.export = v
+                    let end = try reader.enterNested()
+                    if self.export == nil { self.export = Attachment() }
+                    try self.export!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3: throw reader.wrongWireType(tag)
@@ -1329,23 +1315,20 @@ extension EvidenceItem {
                 case 0xA: self.evidenceId = try reader.readString()
                 case 0x12: self.caption = try reader.readString()
                 case 0x1A:
-                    var v = self.capturedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.capturedAt = v
+                    let end = try reader.enterNested()
+                    if self.capturedAt == nil { self.capturedAt = ProtoTimestamp() }
+                    try self.capturedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x22:
-                    var v = self.submittedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.submittedAt = v
+                    let end = try reader.enterNested()
+                    if self.submittedAt == nil { self.submittedAt = ProtoTimestamp() }
+                    try self.submittedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x2A:
-                    var v = self.submittedBy ?? ActorRef()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.submittedBy = v
+                    let end = try reader.enterNested()
+                    if self.submittedBy == nil { self.submittedBy = ActorRef() }
+                    try self.submittedBy!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x32:
                     var v: PhotoEvidence
                     if case .photo(let existing)? = self.payload { v = existing } else { v = PhotoEvidence() }

@@ -678,17 +678,15 @@ extension MerchantFact {
                 case 0x30: self.logisticsScoreMilli = try reader.readInt32()
                 case 0x38: self.serviceResponseScoreMilli = try reader.readInt32()
                 case 0x42:
-                    var v = self.indicatorsMeasuredAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.indicatorsMeasuredAt = v
+                    let end = try reader.enterNested()
+                    if self.indicatorsMeasuredAt == nil { self.indicatorsMeasuredAt = ProtoTimestamp() }
+                    try self.indicatorsMeasuredAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x4A:
-                    var v = self.openedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.openedAt = v
+                    let end = try reader.enterNested()
+                    if self.openedAt == nil { self.openedAt = ProtoTimestamp() }
+                    try self.openedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7, 8, 9: throw reader.wrongWireType(tag)
@@ -819,17 +817,15 @@ extension OrderItem {
                 case 0x1A: self.title = try reader.readString()
                 case 0x20: self.quantity = try reader.readInt64()
                 case 0x2A:
-                    var v = self.unitPrice ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.unitPrice = v
+                    let end = try reader.enterNested()
+                    if self.unitPrice == nil { self.unitPrice = Money() }
+                    try self.unitPrice!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x32:
-                    var v = self.paidAmount ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.paidAmount = v
+                    let end = try reader.enterNested()
+                    if self.paidAmount == nil { self.paidAmount = Money() }
+                    try self.paidAmount!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x3A:
                     let v = try reader.readString()
                     self.serialNumbers.append(v)
@@ -940,42 +936,36 @@ extension OrderFact {
                 case 0x12: self.buyerId = try reader.readString()
                 case 0x1A: self.merchantId = try reader.readString()
                 case 0x22:
-                    var v = OrderItem()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.items.append(v)
+                    let end = try reader.enterNested()
+                    self.items.append(OrderItem())
+                    try self.items[self.items.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x2A:
-                    var v = self.paidAmount ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.paidAmount = v
+                    let end = try reader.enterNested()
+                    if self.paidAmount == nil { self.paidAmount = Money() }
+                    try self.paidAmount!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x30: self.status = OrderStatus(rawValue: try reader.readEnum())
                 case 0x3A:
-                    var v = self.paidAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.paidAt = v
+                    let end = try reader.enterNested()
+                    if self.paidAt == nil { self.paidAt = ProtoTimestamp() }
+                    try self.paidAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x42:
-                    var v = self.shippedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.shippedAt = v
+                    let end = try reader.enterNested()
+                    if self.shippedAt == nil { self.shippedAt = ProtoTimestamp() }
+                    try self.shippedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x4A:
-                    var v = self.receivedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.receivedAt = v
+                    let end = try reader.enterNested()
+                    if self.receivedAt == nil { self.receivedAt = ProtoTimestamp() }
+                    try self.receivedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x52:
-                    var v = self.cancelledAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.cancelledAt = v
+                    let end = try reader.enterNested()
+                    if self.cancelledAt == nil { self.cancelledAt = ProtoTimestamp() }
+                    try self.cancelledAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x5A: self.promotionId = try reader.readString()
                 case 0x60: self.dispatchWeightGrams = try reader.readInt64()
                 default:
@@ -1141,33 +1131,29 @@ extension AfterSalesRequestFact {
                 case 0x18: self.kind = AfterSalesKind(rawValue: try reader.readEnum())
                 case 0x20: self.reason = ClaimReason(rawValue: try reader.readEnum())
                 case 0x2A:
-                    var v = self.requestedAmount ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.requestedAmount = v
+                    let end = try reader.enterNested()
+                    if self.requestedAmount == nil { self.requestedAmount = Money() }
+                    try self.requestedAmount!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x32:
                     let v = try reader.readString()
                     self.itemIds.append(v)
                 case 0x38: self.status = AfterSalesStatus(rawValue: try reader.readEnum())
                 case 0x42:
-                    var v = self.requestedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.requestedAt = v
+                    let end = try reader.enterNested()
+                    if self.requestedAt == nil { self.requestedAt = ProtoTimestamp() }
+                    try self.requestedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x4A:
-                    var v = self.platformIntervenedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.platformIntervenedAt = v
+                    let end = try reader.enterNested()
+                    if self.platformIntervenedAt == nil { self.platformIntervenedAt = ProtoTimestamp() }
+                    try self.platformIntervenedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x52:
-                    var v = self.closedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.closedAt = v
+                    let end = try reader.enterNested()
+                    if self.closedAt == nil { self.closedAt = ProtoTimestamp() }
+                    try self.closedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10: throw reader.wrongWireType(tag)
@@ -1312,17 +1298,15 @@ extension RefundFact {
                 case 0x12: self.orderId = try reader.readString()
                 case 0x1A: self.afterSalesRequestId = try reader.readString()
                 case 0x22:
-                    var v = self.amount ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.amount = v
+                    let end = try reader.enterNested()
+                    if self.amount == nil { self.amount = Money() }
+                    try self.amount!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x2A:
-                    var v = self.refundedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.refundedAt = v
+                    let end = try reader.enterNested()
+                    if self.refundedAt == nil { self.refundedAt = ProtoTimestamp() }
+                    try self.refundedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x30: self.goodsReturned = try reader.readBool()
                 default:
                     switch tag >> 3 {
@@ -1424,25 +1408,22 @@ extension ReturnShipmentFact {
                 case 0x22: self.carrier = try reader.readString()
                 case 0x2A: self.trackingNumber = try reader.readString()
                 case 0x32:
-                    var v = self.shippingCost ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.shippingCost = v
+                    let end = try reader.enterNested()
+                    if self.shippingCost == nil { self.shippingCost = Money() }
+                    try self.shippingCost!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x38: self.collectedWeightGrams = try reader.readInt64()
                 case 0x40: self.receivedWeightGrams = try reader.readInt64()
                 case 0x4A:
-                    var v = self.shippedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.shippedAt = v
+                    let end = try reader.enterNested()
+                    if self.shippedAt == nil { self.shippedAt = ProtoTimestamp() }
+                    try self.shippedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x52:
-                    var v = self.deliveredAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.deliveredAt = v
+                    let end = try reader.enterNested()
+                    if self.deliveredAt == nil { self.deliveredAt = ProtoTimestamp() }
+                    try self.deliveredAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10: throw reader.wrongWireType(tag)
@@ -1579,11 +1560,10 @@ extension PromotionItem {
                 case 0x12: self.itemId = try reader.readString()
                 case 0x1A: self.skuId = try reader.readString()
                 case 0x22:
-                    var v = self.promotionalPrice ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.promotionalPrice = v
+                    let end = try reader.enterNested()
+                    if self.promotionalPrice == nil { self.promotionalPrice = Money() }
+                    try self.promotionalPrice!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4: throw reader.wrongWireType(tag)
@@ -1662,23 +1642,20 @@ extension PromotionFact {
                 case 0x12: self.name = try reader.readString()
                 case 0x18: self.kind = PromotionKind(rawValue: try reader.readEnum())
                 case 0x22:
-                    var v = self.startsAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.startsAt = v
+                    let end = try reader.enterNested()
+                    if self.startsAt == nil { self.startsAt = ProtoTimestamp() }
+                    try self.startsAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x2A:
-                    var v = self.endsAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.endsAt = v
+                    let end = try reader.enterNested()
+                    if self.endsAt == nil { self.endsAt = ProtoTimestamp() }
+                    try self.endsAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x32:
-                    var v = PromotionItem()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.items.append(v)
+                    let end = try reader.enterNested()
+                    self.items.append(PromotionItem())
+                    try self.items[self.items.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6: throw reader.wrongWireType(tag)
@@ -1781,17 +1758,15 @@ extension ReferencePriceFact {
                 case 0x12: self.itemId = try reader.readString()
                 case 0x1A: self.skuId = try reader.readString()
                 case 0x22:
-                    var v = self.price ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.price = v
+                    let end = try reader.enterNested()
+                    if self.price == nil { self.price = Money() }
+                    try self.price!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x2A:
-                    var v = self.observedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.observedAt = v
+                    let end = try reader.enterNested()
+                    if self.observedAt == nil { self.observedAt = ProtoTimestamp() }
+                    try self.observedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5: throw reader.wrongWireType(tag)
@@ -1880,11 +1855,10 @@ extension Fact {
                 case 0xA: self.sourceService = try reader.readString()
                 case 0x10: self.sourceRevision = try reader.readInt64()
                 case 0x1A:
-                    var v = self.observedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.observedAt = v
+                    let end = try reader.enterNested()
+                    if self.observedAt == nil { self.observedAt = ProtoTimestamp() }
+                    try self.observedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x22:
                     var v: MerchantFact
                     if case .merchant(let existing)? = self.payload { v = existing } else { v = MerchantFact() }
@@ -2088,11 +2062,10 @@ extension FactAck {
                 case 0x18: self.status = FactAckStatus(rawValue: try reader.readEnum())
                 case 0x20: self.feedSequence = try reader.readInt64()
                 case 0x2A:
-                    var v = self.error ?? ErrorDetail()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.error = v
+                    let end = try reader.enterNested()
+                    if self.error == nil { self.error = ErrorDetail() }
+                    try self.error!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5: throw reader.wrongWireType(tag)
@@ -2180,11 +2153,10 @@ extension ReportFactsRequest {
             switch tag {
                 case 0xA: self.idempotencyKey = try reader.readString()
                 case 0x12:
-                    var v = Fact()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.facts.append(v)
+                    let end = try reader.enterNested()
+                    self.facts.append(Fact())
+                    try self.facts[self.facts.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2: throw reader.wrongWireType(tag)
@@ -2242,11 +2214,10 @@ extension ReportFactsResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = FactAck()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.acks.append(v)
+                    let end = try reader.enterNested()
+                    self.acks.append(FactAck())
+                    try self.acks[self.acks.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1: throw reader.wrongWireType(tag)
@@ -2296,11 +2267,10 @@ extension StreamFactsRequest {
             switch tag {
                 case 0xA: self.idempotencyKey = try reader.readString()
                 case 0x12:
-                    var v = self.fact ?? Fact()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.fact = v
+                    let end = try reader.enterNested()
+                    if self.fact == nil { self.fact = Fact() }
+                    try self.fact!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2: throw reader.wrongWireType(tag)
@@ -2358,11 +2328,10 @@ extension StreamFactsResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.ack ?? FactAck()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.ack = v
+                    let end = try reader.enterNested()
+                    if self.ack == nil { self.ack = FactAck() }
+                    try self.ack!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1: throw reader.wrongWireType(tag)

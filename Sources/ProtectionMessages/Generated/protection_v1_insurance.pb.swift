@@ -800,23 +800,20 @@ extension ReturnInsuranceEnrollment {
                 case 0x20: self.mode = InsuranceMode(rawValue: try reader.readEnum())
                 case 0x28: self.state = EnrollmentState(rawValue: try reader.readEnum())
                 case 0x32:
-                    var v = self.effectiveFrom ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.effectiveFrom = v
+                    let end = try reader.enterNested()
+                    if self.effectiveFrom == nil { self.effectiveFrom = ProtoTimestamp() }
+                    try self.effectiveFrom!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x3A:
-                    var v = self.withdrawnAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.withdrawnAt = v
+                    let end = try reader.enterNested()
+                    if self.withdrawnAt == nil { self.withdrawnAt = ProtoTimestamp() }
+                    try self.withdrawnAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x42:
-                    var v = self.enrolledBy ?? ActorRef()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.enrolledBy = v
+                    let end = try reader.enterNested()
+                    if self.enrolledBy == nil { self.enrolledBy = ActorRef() }
+                    try self.enrolledBy!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7, 8: throw reader.wrongWireType(tag)
@@ -943,23 +940,20 @@ extension PromotionParticipation {
                 case 0x20: self.covered = try reader.readBool()
                 case 0x28: self.source = ParticipationSource(rawValue: try reader.readEnum())
                 case 0x32:
-                    var v = self.decidedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.decidedAt = v
+                    let end = try reader.enterNested()
+                    if self.decidedAt == nil { self.decidedAt = ProtoTimestamp() }
+                    try self.decidedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x3A:
-                    var v = self.decidedBy ?? ActorRef()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.decidedBy = v
+                    let end = try reader.enterNested()
+                    if self.decidedBy == nil { self.decidedBy = ActorRef() }
+                    try self.decidedBy!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x42:
-                    var v = self.explanation ?? Explanation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.explanation = v
+                    let end = try reader.enterNested()
+                    if self.explanation == nil { self.explanation = Explanation() }
+                    try self.explanation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7, 8: throw reader.wrongWireType(tag)
@@ -1087,66 +1081,56 @@ extension ReturnInsuranceClaim {
                 case 0x38: self.mode = InsuranceMode(rawValue: try reader.readEnum())
                 case 0x40: self.state = InsuranceClaimState(rawValue: try reader.readEnum())
                 case 0x4A:
-                    var v = self.shippingCost ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.shippingCost = v
+                    let end = try reader.enterNested()
+                    if self.shippingCost == nil { self.shippingCost = Money() }
+                    try self.shippingCost!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x52:
-                    var v = self.payoutCap ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.payoutCap = v
+                    let end = try reader.enterNested()
+                    if self.payoutCap == nil { self.payoutCap = Money() }
+                    try self.payoutCap!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x5A:
-                    var v = self.payout ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.payout = v
+                    let end = try reader.enterNested()
+                    if self.payout == nil { self.payout = Money() }
+                    try self.payout!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x62:
-                    var v = self.returnShippedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.returnShippedAt = v
+                    let end = try reader.enterNested()
+                    if self.returnShippedAt == nil { self.returnShippedAt = ProtoTimestamp() }
+                    try self.returnShippedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x6A:
-                    var v = self.refundedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.refundedAt = v
+                    let end = try reader.enterNested()
+                    if self.refundedAt == nil { self.refundedAt = ProtoTimestamp() }
+                    try self.refundedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x72:
-                    var v = self.payoutDueAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.payoutDueAt = v
+                    let end = try reader.enterNested()
+                    if self.payoutDueAt == nil { self.payoutDueAt = ProtoTimestamp() }
+                    try self.payoutDueAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x7A:
-                    var v = self.paidAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.paidAt = v
+                    let end = try reader.enterNested()
+                    if self.paidAt == nil { self.paidAt = ProtoTimestamp() }
+                    try self.paidAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x82: self.refusingComplaintId = try reader.readString()
                 case 0x8A:
-                    var v = self.clawedBackAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.clawedBackAt = v
+                    let end = try reader.enterNested()
+                    if self.clawedBackAt == nil { self.clawedBackAt = ProtoTimestamp() }
+                    try self.clawedBackAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x92:
-                    var v = self.clawedBackAmount ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.clawedBackAmount = v
+                    let end = try reader.enterNested()
+                    if self.clawedBackAmount == nil { self.clawedBackAmount = Money() }
+                    try self.clawedBackAmount!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x9A:
-                    var v = self.explanation ?? Explanation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.explanation = v
+                    let end = try reader.enterNested()
+                    if self.explanation == nil { self.explanation = Explanation() }
+                    try self.explanation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19: throw reader.wrongWireType(tag)
@@ -1382,11 +1366,10 @@ extension EnrollReturnInsuranceRequest {
                 case 0x12: self.merchantId = try reader.readString()
                 case 0x18: self.mode = InsuranceMode(rawValue: try reader.readEnum())
                 case 0x22:
-                    var v = self.effectiveFrom ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.effectiveFrom = v
+                    let end = try reader.enterNested()
+                    if self.effectiveFrom == nil { self.effectiveFrom = ProtoTimestamp() }
+                    try self.effectiveFrom!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4: throw reader.wrongWireType(tag)
@@ -1464,11 +1447,10 @@ extension EnrollReturnInsuranceResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.enrollment ?? ReturnInsuranceEnrollment()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.enrollment = v
+                    let end = try reader.enterNested()
+                    if self.enrollment == nil { self.enrollment = ReturnInsuranceEnrollment() }
+                    try self.enrollment!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1: throw reader.wrongWireType(tag)
@@ -1573,11 +1555,10 @@ extension WithdrawReturnInsuranceResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.enrollment ?? ReturnInsuranceEnrollment()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.enrollment = v
+                    let end = try reader.enterNested()
+                    if self.enrollment == nil { self.enrollment = ReturnInsuranceEnrollment() }
+                    try self.enrollment!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1: throw reader.wrongWireType(tag)
@@ -1672,11 +1653,10 @@ extension GetReturnInsuranceEnrollmentResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.enrollment ?? ReturnInsuranceEnrollment()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.enrollment = v
+                    let end = try reader.enterNested()
+                    if self.enrollment == nil { self.enrollment = ReturnInsuranceEnrollment() }
+                    try self.enrollment!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1: throw reader.wrongWireType(tag)
@@ -1801,11 +1781,10 @@ extension SetPromotionInsuranceParticipationResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.participation ?? PromotionParticipation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.participation = v
+                    let end = try reader.enterNested()
+                    if self.participation == nil { self.participation = PromotionParticipation() }
+                    try self.participation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1: throw reader.wrongWireType(tag)
@@ -1854,18 +1833,16 @@ extension ListPromotionInsuranceParticipationsRequest {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.page ?? PageQuery()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.page = v
+                    let end = try reader.enterNested()
+                    if self.page == nil { self.page = PageQuery() }
+                    try self.page!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12: self.merchantId = try reader.readString()
                 case 0x1A:
-                    var v = self.activeBetween ?? TimeRange()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.activeBetween = v
+                    let end = try reader.enterNested()
+                    if self.activeBetween == nil { self.activeBetween = TimeRange() }
+                    try self.activeBetween!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3: throw reader.wrongWireType(tag)
@@ -1934,17 +1911,15 @@ extension ListPromotionInsuranceParticipationsResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = PromotionParticipation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.participations.append(v)
+                    let end = try reader.enterNested()
+                    self.participations.append(PromotionParticipation())
+                    try self.participations[self.participations.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12:
-                    var v = self.page ?? PageInfo()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.page = v
+                    let end = try reader.enterNested()
+                    if self.page == nil { self.page = PageInfo() }
+                    try self.page!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2: throw reader.wrongWireType(tag)
@@ -2054,37 +2029,32 @@ extension QuoteReturnInsuranceResponse {
                 case 0x18: self.mode = InsuranceMode(rawValue: try reader.readEnum())
                 case 0x20: self.payer = PremiumPayer(rawValue: try reader.readEnum())
                 case 0x2A:
-                    var v = self.premium ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.premium = v
+                    let end = try reader.enterNested()
+                    if self.premium == nil { self.premium = Money() }
+                    try self.premium!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x32:
-                    var v = self.basePremium ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.basePremium = v
+                    let end = try reader.enterNested()
+                    if self.basePremium == nil { self.basePremium = Money() }
+                    try self.basePremium!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x3A:
-                    var v = self.buyerPointsSurcharge ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.buyerPointsSurcharge = v
+                    let end = try reader.enterNested()
+                    if self.buyerPointsSurcharge == nil { self.buyerPointsSurcharge = Money() }
+                    try self.buyerPointsSurcharge!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x42:
-                    var v = self.payoutCap ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.payoutCap = v
+                    let end = try reader.enterNested()
+                    if self.payoutCap == nil { self.payoutCap = Money() }
+                    try self.payoutCap!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x48: self.merchantReturnRateBp = try reader.readInt32()
                 case 0x52: self.promotionId = try reader.readString()
                 case 0x5A:
-                    var v = self.explanation ?? Explanation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.explanation = v
+                    let end = try reader.enterNested()
+                    if self.explanation == nil { self.explanation = Explanation() }
+                    try self.explanation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11: throw reader.wrongWireType(tag)
@@ -2294,29 +2264,25 @@ extension OptInReturnInsuranceResponse {
             switch tag {
                 case 0x8: self.covered = try reader.readBool()
                 case 0x12:
-                    var v = self.premium ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.premium = v
+                    let end = try reader.enterNested()
+                    if self.premium == nil { self.premium = Money() }
+                    try self.premium!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x1A:
-                    var v = self.payoutCap ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.payoutCap = v
+                    let end = try reader.enterNested()
+                    if self.payoutCap == nil { self.payoutCap = Money() }
+                    try self.payoutCap!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x22:
-                    var v = self.optedInAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.optedInAt = v
+                    let end = try reader.enterNested()
+                    if self.optedInAt == nil { self.optedInAt = ProtoTimestamp() }
+                    try self.optedInAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x2A:
-                    var v = self.explanation ?? Explanation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.explanation = v
+                    let end = try reader.enterNested()
+                    if self.explanation == nil { self.explanation = Explanation() }
+                    try self.explanation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5: throw reader.wrongWireType(tag)
@@ -2453,11 +2419,10 @@ extension GetReturnInsuranceClaimResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.claim ?? ReturnInsuranceClaim()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.claim = v
+                    let end = try reader.enterNested()
+                    if self.claim == nil { self.claim = ReturnInsuranceClaim() }
+                    try self.claim!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1: throw reader.wrongWireType(tag)
@@ -2506,11 +2471,10 @@ extension ListReturnInsuranceClaimsRequest {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.page ?? PageQuery()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.page = v
+                    let end = try reader.enterNested()
+                    if self.page == nil { self.page = PageQuery() }
+                    try self.page!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12: self.merchantId = try reader.readString()
                 case 0x1A: self.buyerId = try reader.readString()
                 case 0x22: self.orderId = try reader.readString()
@@ -2520,11 +2484,10 @@ extension ListReturnInsuranceClaimsRequest {
                     reader.leavePacked(end)
                 case 0x28: self.states.append(InsuranceClaimState(rawValue: try reader.readEnum()))
                 case 0x32:
-                    var v = self.shippedBetween ?? TimeRange()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.shippedBetween = v
+                    let end = try reader.enterNested()
+                    if self.shippedBetween == nil { self.shippedBetween = TimeRange() }
+                    try self.shippedBetween!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6: throw reader.wrongWireType(tag)
@@ -2622,17 +2585,15 @@ extension ListReturnInsuranceClaimsResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = ReturnInsuranceClaim()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.claims.append(v)
+                    let end = try reader.enterNested()
+                    self.claims.append(ReturnInsuranceClaim())
+                    try self.claims[self.claims.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12:
-                    var v = self.page ?? PageInfo()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.page = v
+                    let end = try reader.enterNested()
+                    if self.page == nil { self.page = PageInfo() }
+                    try self.page!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2: throw reader.wrongWireType(tag)
@@ -2693,11 +2654,10 @@ extension GetReturnInsuranceCostReportRequest {
             switch tag {
                 case 0xA: self.merchantId = try reader.readString()
                 case 0x12:
-                    var v = self.period ?? TimeRange()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.period = v
+                    let end = try reader.enterNested()
+                    if self.period == nil { self.period = TimeRange() }
+                    try self.period!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2: throw reader.wrongWireType(tag)
@@ -2756,54 +2716,47 @@ extension GetReturnInsuranceCostReportResponse {
             switch tag {
                 case 0xA: self.merchantId = try reader.readString()
                 case 0x12:
-                    var v = self.period ?? TimeRange()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.period = v
+                    let end = try reader.enterNested()
+                    if self.period == nil { self.period = TimeRange() }
+                    try self.period!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x18: self.returnCount = try reader.readInt64()
                 case 0x20: self.insuredReturnCount = try reader.readInt64()
                 case 0x28: self.claimsPaidCount = try reader.readInt64()
                 case 0x32:
-                    var v = self.claimsPaidAmount ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.claimsPaidAmount = v
+                    let end = try reader.enterNested()
+                    if self.claimsPaidAmount == nil { self.claimsPaidAmount = Money() }
+                    try self.claimsPaidAmount!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x38: self.claimsRefusedCount = try reader.readInt64()
                 case 0x40: self.claimsClawedBackCount = try reader.readInt64()
                 case 0x4A:
-                    var v = self.clawedBackAmount ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.clawedBackAmount = v
+                    let end = try reader.enterNested()
+                    if self.clawedBackAmount == nil { self.clawedBackAmount = Money() }
+                    try self.clawedBackAmount!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x50: self.premiumOrderCount = try reader.readInt64()
                 case 0x5A:
-                    var v = self.premiumsPaid ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.premiumsPaid = v
+                    let end = try reader.enterNested()
+                    if self.premiumsPaid == nil { self.premiumsPaid = Money() }
+                    try self.premiumsPaid!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x62:
-                    var v = self.directShippingCost ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.directShippingCost = v
+                    let end = try reader.enterNested()
+                    if self.directShippingCost == nil { self.directShippingCost = Money() }
+                    try self.directShippingCost!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x6A:
-                    var v = self.saving ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.saving = v
+                    let end = try reader.enterNested()
+                    if self.saving == nil { self.saving = Money() }
+                    try self.saving!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x70: self.savingBp = try reader.readInt32()
                 case 0x7A:
-                    var v = self.explanation ?? Explanation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.explanation = v
+                    let end = try reader.enterNested()
+                    if self.explanation == nil { self.explanation = Explanation() }
+                    try self.explanation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15: throw reader.wrongWireType(tag)

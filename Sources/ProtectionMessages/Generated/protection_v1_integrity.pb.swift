@@ -2780,28 +2780,25 @@ extension ReviewDecision {
                 case 0x10: self.reasonCode = DecisionReasonCode(rawValue: try reader.readEnum())
                 case 0x1A: self.note = try reader.readString()
                 case 0x22:
-                    var v = self.decidedBy ?? ActorRef()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.decidedBy = v
+                    let end = try reader.enterNested()
+                    if self.decidedBy == nil { self.decidedBy = ActorRef() }
+                    try self.decidedBy!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x2A:
-                    var v = self.decidedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.decidedAt = v
+                    let end = try reader.enterNested()
+                    if self.decidedAt == nil { self.decidedAt = ProtoTimestamp() }
+                    try self.decidedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x32:
                     let end = try reader.enterPacked()
                     while !reader.isAtEnd { self.requestedEvidence.append(EvidenceKind(rawValue: try reader.readEnum())) }
                     reader.leavePacked(end)
                 case 0x30: self.requestedEvidence.append(EvidenceKind(rawValue: try reader.readEnum()))
                 case 0x3A:
-                    var v = self.explanation ?? Explanation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.explanation = v
+                    let end = try reader.enterNested()
+                    if self.explanation == nil { self.explanation = Explanation() }
+                    try self.explanation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7: throw reader.wrongWireType(tag)
@@ -2915,46 +2912,40 @@ extension Appeal {
             switch tag {
                 case 0xA: self.appealId = try reader.readString()
                 case 0x12:
-                    var v = self.filedBy ?? ActorRef()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.filedBy = v
+                    let end = try reader.enterNested()
+                    if self.filedBy == nil { self.filedBy = ActorRef() }
+                    try self.filedBy!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x1A:
-                    var v = self.filedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.filedAt = v
+                    let end = try reader.enterNested()
+                    if self.filedAt == nil { self.filedAt = ProtoTimestamp() }
+                    try self.filedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x22: self.statement = try reader.readString()
                 case 0x2A:
-                    var v = EvidenceItem()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.evidence.append(v)
+                    let end = try reader.enterNested()
+                    self.evidence.append(EvidenceItem())
+                    try self.evidence[self.evidence.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x30: self.state = AppealState(rawValue: try reader.readEnum())
                 case 0x38: self.verdict = AppealVerdict(rawValue: try reader.readEnum())
                 case 0x40: self.reasonCode = DecisionReasonCode(rawValue: try reader.readEnum())
                 case 0x4A: self.note = try reader.readString()
                 case 0x52:
-                    var v = self.decidedBy ?? ActorRef()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.decidedBy = v
+                    let end = try reader.enterNested()
+                    if self.decidedBy == nil { self.decidedBy = ActorRef() }
+                    try self.decidedBy!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x5A:
-                    var v = self.decidedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.decidedAt = v
+                    let end = try reader.enterNested()
+                    if self.decidedAt == nil { self.decidedAt = ProtoTimestamp() }
+                    try self.decidedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x62:
-                    var v = self.explanation ?? Explanation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.explanation = v
+                    let end = try reader.enterNested()
+                    if self.explanation == nil { self.explanation = Explanation() }
+                    try self.explanation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12: throw reader.wrongWireType(tag)
@@ -3121,23 +3112,20 @@ extension Consequence {
                 case 0x10: self.state = ConsequenceState(rawValue: try reader.readEnum())
                 case 0x1A: self.orderId = try reader.readString()
                 case 0x22:
-                    var v = self.appliedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.appliedAt = v
+                    let end = try reader.enterNested()
+                    if self.appliedAt == nil { self.appliedAt = ProtoTimestamp() }
+                    try self.appliedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x2A:
-                    var v = self.reversedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.reversedAt = v
+                    let end = try reader.enterNested()
+                    if self.reversedAt == nil { self.reversedAt = ProtoTimestamp() }
+                    try self.reversedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x32:
-                    var v = self.explanation ?? Explanation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.explanation = v
+                    let end = try reader.enterNested()
+                    if self.explanation == nil { self.explanation = Explanation() }
+                    try self.explanation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6: throw reader.wrongWireType(tag)
@@ -3299,81 +3287,70 @@ extension Complaint {
                     reader.leaveNested(end)
                     self.affectedQuantityByItemId[key] = value
                 case 0x7A:
-                    var v = EvidenceItem()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.evidence.append(v)
+                    let end = try reader.enterNested()
+                    self.evidence.append(EvidenceItem())
+                    try self.evidence[self.evidence.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x82: self.statement = try reader.readString()
                 case 0x88: self.storePurchaseLimitRequested = try reader.readBool()
                 case 0x90: self.merchantTierAtFiling = Tier(rawValue: try reader.readEnum())
                 case 0x98: self.merchantScoreMilliAtFiling = try reader.readInt32()
                 case 0xA0: self.manualReviewRequired = try reader.readBool()
                 case 0xAA:
-                    var v = self.filedBy ?? ActorRef()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.filedBy = v
+                    let end = try reader.enterNested()
+                    if self.filedBy == nil { self.filedBy = ActorRef() }
+                    try self.filedBy!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0xB2:
-                    var v = self.filedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.filedAt = v
+                    let end = try reader.enterNested()
+                    if self.filedAt == nil { self.filedAt = ProtoTimestamp() }
+                    try self.filedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0xBA:
-                    var v = self.updatedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.updatedAt = v
+                    let end = try reader.enterNested()
+                    if self.updatedAt == nil { self.updatedAt = ProtoTimestamp() }
+                    try self.updatedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0xC2:
-                    var v = self.reviewDueAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.reviewDueAt = v
+                    let end = try reader.enterNested()
+                    if self.reviewDueAt == nil { self.reviewDueAt = ProtoTimestamp() }
+                    try self.reviewDueAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0xCA:
-                    var v = self.evidenceDueAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.evidenceDueAt = v
+                    let end = try reader.enterNested()
+                    if self.evidenceDueAt == nil { self.evidenceDueAt = ProtoTimestamp() }
+                    try self.evidenceDueAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0xD2:
-                    var v = self.appealDueAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.appealDueAt = v
+                    let end = try reader.enterNested()
+                    if self.appealDueAt == nil { self.appealDueAt = ProtoTimestamp() }
+                    try self.appealDueAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0xDA:
-                    var v = self.assignedReviewer ?? ActorRef()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.assignedReviewer = v
+                    let end = try reader.enterNested()
+                    if self.assignedReviewer == nil { self.assignedReviewer = ActorRef() }
+                    try self.assignedReviewer!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0xE2:
-                    var v = ReviewDecision()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.decisions.append(v)
+                    let end = try reader.enterNested()
+                    self.decisions.append(ReviewDecision())
+                    try self.decisions[self.decisions.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0xEA:
                     let end = try reader.enterPacked()
                     while !reader.isAtEnd { self.requestedEvidence.append(EvidenceKind(rawValue: try reader.readEnum())) }
                     reader.leavePacked(end)
                 case 0xE8: self.requestedEvidence.append(EvidenceKind(rawValue: try reader.readEnum()))
                 case 0xF2:
-                    var v = self.appeal ?? Appeal()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.appeal = v
+                    let end = try reader.enterNested()
+                    if self.appeal == nil { self.appeal = Appeal() }
+                    try self.appeal!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0xFA:
-                    var v = Consequence()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.consequences.append(v)
+                    let end = try reader.enterNested()
+                    self.consequences.append(Consequence())
+                    try self.consequences[self.consequences.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x102: self.ledgerEntryId = try reader.readString()
                 case 0x10A:
                     let v = try reader.readString()
@@ -3381,11 +3358,10 @@ extension Complaint {
                 case 0x110: self.revision = try reader.readInt64()
                 case 0x118: self.ruleSetVersion = try reader.readInt64()
                 case 0x122:
-                    var v = self.explanation ?? Explanation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.explanation = v
+                    let end = try reader.enterNested()
+                    if self.explanation == nil { self.explanation = Explanation() }
+                    try self.explanation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36: throw reader.wrongWireType(tag)
@@ -3805,24 +3781,21 @@ extension ComplaintTypeRequirement {
                 case 0x8: self.type = ComplaintType(rawValue: try reader.readEnum())
                 case 0x10: self.allowed = try reader.readBool()
                 case 0x1A:
-                    var v = EvidenceRequirement()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.requiredEvidence.append(v)
+                    let end = try reader.enterNested()
+                    self.requiredEvidence.append(EvidenceRequirement())
+                    try self.requiredEvidence[self.requiredEvidence.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x20: self.points = try reader.readInt32()
                 case 0x2A:
-                    var v = self.reviewClock ?? ProtoDuration()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.reviewClock = v
+                    let end = try reader.enterNested()
+                    if self.reviewClock == nil { self.reviewClock = ProtoDuration() }
+                    try self.reviewClock!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x32:
-                    var v = self.evidenceDeadline ?? ProtoDuration()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.evidenceDeadline = v
+                    let end = try reader.enterNested()
+                    if self.evidenceDeadline == nil { self.evidenceDeadline = ProtoDuration() }
+                    try self.evidenceDeadline!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x3A: self.sentence = try reader.readString()
                 default:
                     switch tag >> 3 {
@@ -3940,23 +3913,20 @@ extension LedgerEntry {
                 case 0x38: self.points = try reader.readInt32()
                 case 0x40: self.state = LedgerEntryState(rawValue: try reader.readEnum())
                 case 0x4A:
-                    var v = self.createdAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.createdAt = v
+                    let end = try reader.enterNested()
+                    if self.createdAt == nil { self.createdAt = ProtoTimestamp() }
+                    try self.createdAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x52:
-                    var v = self.expiresAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.expiresAt = v
+                    let end = try reader.enterNested()
+                    if self.expiresAt == nil { self.expiresAt = ProtoTimestamp() }
+                    try self.expiresAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x5A:
-                    var v = self.reversedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.reversedAt = v
+                    let end = try reader.enterNested()
+                    if self.reversedAt == nil { self.reversedAt = ProtoTimestamp() }
+                    try self.reversedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x60: self.ruleSetVersion = try reader.readInt64()
                 default:
                     switch tag >> 3 {
@@ -4118,24 +4088,21 @@ extension Sanction {
                 case 0x22: self.merchantId = try reader.readString()
                 case 0x28: self.state = SanctionState(rawValue: try reader.readEnum())
                 case 0x32:
-                    var v = self.startsAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.startsAt = v
+                    let end = try reader.enterNested()
+                    if self.startsAt == nil { self.startsAt = ProtoTimestamp() }
+                    try self.startsAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x3A:
-                    var v = self.endsAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.endsAt = v
+                    let end = try reader.enterNested()
+                    if self.endsAt == nil { self.endsAt = ProtoTimestamp() }
+                    try self.endsAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x40: self.openEnded = try reader.readBool()
                 case 0x4A:
-                    var v = self.duration ?? ProtoDuration()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.duration = v
+                    let end = try reader.enterNested()
+                    if self.duration == nil { self.duration = ProtoDuration() }
+                    try self.duration!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x50: self.repeatIndex = try reader.readInt32()
                 case 0x58: self.activePointsAtStart = try reader.readInt32()
                 case 0x60: self.distinctMerchantsAtStart = try reader.readInt32()
@@ -4143,17 +4110,15 @@ extension Sanction {
                     let v = try reader.readString()
                     self.causeComplaintIds.append(v)
                 case 0x72:
-                    var v = self.endedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.endedAt = v
+                    let end = try reader.enterNested()
+                    if self.endedAt == nil { self.endedAt = ProtoTimestamp() }
+                    try self.endedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x7A:
-                    var v = self.explanation ?? Explanation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.explanation = v
+                    let end = try reader.enterNested()
+                    if self.explanation == nil { self.explanation = Explanation() }
+                    try self.explanation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15: throw reader.wrongWireType(tag)
@@ -4342,23 +4307,20 @@ extension SanctionEvent {
                 case 0x8: self.sequence = try reader.readInt64()
                 case 0x10: self.kind = SanctionEventKind(rawValue: try reader.readEnum())
                 case 0x1A:
-                    var v = self.sanction ?? Sanction()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.sanction = v
+                    let end = try reader.enterNested()
+                    if self.sanction == nil { self.sanction = Sanction() }
+                    try self.sanction!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x22:
-                    var v = self.occurredAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.occurredAt = v
+                    let end = try reader.enterNested()
+                    if self.occurredAt == nil { self.occurredAt = ProtoTimestamp() }
+                    try self.occurredAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x2A:
-                    var v = self.actor ?? ActorRef()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.actor = v
+                    let end = try reader.enterNested()
+                    if self.actor == nil { self.actor = ActorRef() }
+                    try self.actor!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5: throw reader.wrongWireType(tag)
@@ -4450,11 +4412,10 @@ extension WatchHeartbeat {
             switch tag {
                 case 0x8: self.latestSequence = try reader.readInt64()
                 case 0x12:
-                    var v = self.serverTime ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.serverTime = v
+                    let end = try reader.enterNested()
+                    if self.serverTime == nil { self.serverTime = ProtoTimestamp() }
+                    try self.serverTime!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2: throw reader.wrongWireType(tag)
@@ -4513,36 +4474,32 @@ extension IntegrityRecord {
             switch tag {
                 case 0xA: self.buyerId = try reader.readString()
                 case 0x12:
-                    var v = self.asOf ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.asOf = v
+                    let end = try reader.enterNested()
+                    if self.asOf == nil { self.asOf = ProtoTimestamp() }
+                    try self.asOf!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x18: self.activePoints = try reader.readInt32()
                 case 0x20: self.distinctMerchants = try reader.readInt32()
                 case 0x28: self.confirmedCaseCount = try reader.readInt32()
                 case 0x30: self.platformLimitsInLookback = try reader.readInt32()
                 case 0x3A:
-                    var v = LedgerEntry()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.entries.append(v)
+                    let end = try reader.enterNested()
+                    self.entries.append(LedgerEntry())
+                    try self.entries[self.entries.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x42:
-                    var v = Sanction()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.sanctions.append(v)
+                    let end = try reader.enterNested()
+                    self.sanctions.append(Sanction())
+                    try self.sanctions[self.sanctions.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x4A:
                     let v = try reader.readString()
                     self.complaintIds.append(v)
                 case 0x52:
-                    var v = self.explanation ?? Explanation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.explanation = v
+                    let end = try reader.enterNested()
+                    if self.explanation == nil { self.explanation = Explanation() }
+                    try self.explanation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10: throw reader.wrongWireType(tag)
@@ -4680,17 +4637,15 @@ extension ActiveRestriction {
                 case 0x8: self.kind = SanctionKind(rawValue: try reader.readEnum())
                 case 0x12: self.sanctionId = try reader.readString()
                 case 0x1A:
-                    var v = self.until ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.until = v
+                    let end = try reader.enterNested()
+                    if self.until == nil { self.until = ProtoTimestamp() }
+                    try self.until!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x22:
-                    var v = self.explanation ?? Explanation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.explanation = v
+                    let end = try reader.enterNested()
+                    if self.explanation == nil { self.explanation = Explanation() }
+                    try self.explanation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4: throw reader.wrongWireType(tag)
@@ -4772,11 +4727,10 @@ extension OrderCheck {
                 case 0xA: self.merchantId = try reader.readString()
                 case 0x10: self.allowed = try reader.readBool()
                 case 0x1A:
-                    var v = ActiveRestriction()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.restrictions.append(v)
+                    let end = try reader.enterNested()
+                    self.restrictions.append(ActiveRestriction())
+                    try self.restrictions[self.restrictions.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3: throw reader.wrongWireType(tag)
@@ -4846,11 +4800,10 @@ extension AfterSalesBlock {
                 case 0x12: self.complaintId = try reader.readString()
                 case 0x1A: self.sanctionId = try reader.readString()
                 case 0x22:
-                    var v = self.explanation ?? Explanation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.explanation = v
+                    let end = try reader.enterNested()
+                    if self.explanation == nil { self.explanation = Explanation() }
+                    try self.explanation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4: throw reader.wrongWireType(tag)
@@ -4931,11 +4884,10 @@ extension RiskFactor {
                 case 0x10: self.applied = try reader.readBool()
                 case 0x18: self.pointsAdded = try reader.readInt32()
                 case 0x22:
-                    var v = FactUsed()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.facts.append(v)
+                    let end = try reader.enterNested()
+                    self.facts.append(FactUsed())
+                    try self.facts[self.facts.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x2A: self.sentence = try reader.readString()
                 default:
                     switch tag >> 3 {
@@ -5028,11 +4980,10 @@ extension ImportItemResult {
                 case 0x20: self.status = ImportItemStatus(rawValue: try reader.readEnum())
                 case 0x2A: self.complaintId = try reader.readString()
                 case 0x32:
-                    var v = self.error ?? ErrorDetail()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.error = v
+                    let end = try reader.enterNested()
+                    if self.error == nil { self.error = ErrorDetail() }
+                    try self.error!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6: throw reader.wrongWireType(tag)
@@ -5182,11 +5133,10 @@ extension FileComplaintRequest {
                     reader.leaveNested(end)
                     self.affectedQuantityByItemId[key] = value
                 case 0x4A:
-                    var v = EvidenceItem()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.evidence.append(v)
+                    let end = try reader.enterNested()
+                    self.evidence.append(EvidenceItem())
+                    try self.evidence[self.evidence.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x52: self.statement = try reader.readString()
                 case 0x58: self.requestStorePurchaseLimit = try reader.readBool()
                 default:
@@ -5349,11 +5299,10 @@ extension FileComplaintResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.complaint ?? Complaint()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.complaint = v
+                    let end = try reader.enterNested()
+                    if self.complaint == nil { self.complaint = Complaint() }
+                    try self.complaint!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1: throw reader.wrongWireType(tag)
@@ -5404,11 +5353,10 @@ extension AddComplaintEvidenceRequest {
                 case 0xA: self.idempotencyKey = try reader.readString()
                 case 0x12: self.complaintId = try reader.readString()
                 case 0x1A:
-                    var v = EvidenceItem()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.evidence.append(v)
+                    let end = try reader.enterNested()
+                    self.evidence.append(EvidenceItem())
+                    try self.evidence[self.evidence.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x22: self.note = try reader.readString()
                 case 0x28: self.expectedRevision = try reader.readInt64()
                 default:
@@ -5495,11 +5443,10 @@ extension AddComplaintEvidenceResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.complaint ?? Complaint()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.complaint = v
+                    let end = try reader.enterNested()
+                    if self.complaint == nil { self.complaint = Complaint() }
+                    try self.complaint!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1: throw reader.wrongWireType(tag)
@@ -5614,11 +5561,10 @@ extension StartComplaintReviewResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.complaint ?? Complaint()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.complaint = v
+                    let end = try reader.enterNested()
+                    if self.complaint == nil { self.complaint = Complaint() }
+                    try self.complaint!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1: throw reader.wrongWireType(tag)
@@ -5783,17 +5729,15 @@ extension DecideComplaintResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.complaint ?? Complaint()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.complaint = v
+                    let end = try reader.enterNested()
+                    if self.complaint == nil { self.complaint = Complaint() }
+                    try self.complaint!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12:
-                    var v = Sanction()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.sanctionsChanged.append(v)
+                    let end = try reader.enterNested()
+                    self.sanctionsChanged.append(Sanction())
+                    try self.sanctionsChanged[self.sanctionsChanged.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2: throw reader.wrongWireType(tag)
@@ -5856,11 +5800,10 @@ extension FileAppealRequest {
                 case 0x12: self.complaintId = try reader.readString()
                 case 0x1A: self.statement = try reader.readString()
                 case 0x22:
-                    var v = EvidenceItem()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.evidence.append(v)
+                    let end = try reader.enterNested()
+                    self.evidence.append(EvidenceItem())
+                    try self.evidence[self.evidence.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4: throw reader.wrongWireType(tag)
@@ -5936,11 +5879,10 @@ extension FileAppealResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.complaint ?? Complaint()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.complaint = v
+                    let end = try reader.enterNested()
+                    if self.complaint == nil { self.complaint = Complaint() }
+                    try self.complaint!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1: throw reader.wrongWireType(tag)
@@ -6089,17 +6031,15 @@ extension DecideAppealResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.complaint ?? Complaint()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.complaint = v
+                    let end = try reader.enterNested()
+                    if self.complaint == nil { self.complaint = Complaint() }
+                    try self.complaint!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12:
-                    var v = Sanction()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.sanctionsChanged.append(v)
+                    let end = try reader.enterNested()
+                    self.sanctionsChanged.append(Sanction())
+                    try self.sanctionsChanged[self.sanctionsChanged.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2: throw reader.wrongWireType(tag)
@@ -6205,11 +6145,10 @@ extension GetComplaintResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.complaint ?? Complaint()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.complaint = v
+                    let end = try reader.enterNested()
+                    if self.complaint == nil { self.complaint = Complaint() }
+                    try self.complaint!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1: throw reader.wrongWireType(tag)
@@ -6258,11 +6197,10 @@ extension ListComplaintsRequest {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.page ?? PageQuery()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.page = v
+                    let end = try reader.enterNested()
+                    if self.page == nil { self.page = PageQuery() }
+                    try self.page!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12: self.merchantId = try reader.readString()
                 case 0x1A: self.buyerId = try reader.readString()
                 case 0x22: self.orderId = try reader.readString()
@@ -6277,11 +6215,10 @@ extension ListComplaintsRequest {
                     reader.leavePacked(end)
                 case 0x30: self.types.append(ComplaintType(rawValue: try reader.readEnum()))
                 case 0x3A:
-                    var v = self.filedBetween ?? TimeRange()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.filedBetween = v
+                    let end = try reader.enterNested()
+                    if self.filedBetween == nil { self.filedBetween = TimeRange() }
+                    try self.filedBetween!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7: throw reader.wrongWireType(tag)
@@ -6390,17 +6327,15 @@ extension ListComplaintsResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = Complaint()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.complaints.append(v)
+                    let end = try reader.enterNested()
+                    self.complaints.append(Complaint())
+                    try self.complaints[self.complaints.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12:
-                    var v = self.page ?? PageInfo()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.page = v
+                    let end = try reader.enterNested()
+                    if self.page == nil { self.page = PageInfo() }
+                    try self.page!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2: throw reader.wrongWireType(tag)
@@ -6512,17 +6447,15 @@ extension DescribeComplaintTypesResponse {
                 case 0x28: self.mayFile = try reader.readBool()
                 case 0x30: self.manualReviewAlways = try reader.readBool()
                 case 0x3A:
-                    var v = ComplaintTypeRequirement()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.types.append(v)
+                    let end = try reader.enterNested()
+                    self.types.append(ComplaintTypeRequirement())
+                    try self.types[self.types.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x42:
-                    var v = self.explanation ?? Explanation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.explanation = v
+                    let end = try reader.enterNested()
+                    if self.explanation == nil { self.explanation = Explanation() }
+                    try self.explanation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7, 8: throw reader.wrongWireType(tag)
@@ -6695,18 +6628,16 @@ extension ImportComplaintsRequest {
                     reader.leaveNested(end)
                     self.affectedQuantityByItemId[key] = value
                 case 0x52:
-                    var v = EvidenceItem()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.evidence.append(v)
+                    let end = try reader.enterNested()
+                    self.evidence.append(EvidenceItem())
+                    try self.evidence[self.evidence.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x5A: self.statement = try reader.readString()
                 case 0x62:
-                    var v = self.filedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.filedAt = v
+                    let end = try reader.enterNested()
+                    if self.filedAt == nil { self.filedAt = ProtoTimestamp() }
+                    try self.filedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12: throw reader.wrongWireType(tag)
@@ -6878,11 +6809,10 @@ extension ImportComplaintsResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = ImportItemResult()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.results.append(v)
+                    let end = try reader.enterNested()
+                    self.results.append(ImportItemResult())
+                    try self.results[self.results.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x10: self.importedCount = try reader.readInt64()
                 case 0x18: self.duplicateCount = try reader.readInt64()
                 case 0x20: self.failedCount = try reader.readInt64()
@@ -6962,11 +6892,10 @@ extension GetIntegrityRecordRequest {
             switch tag {
                 case 0xA: self.buyerId = try reader.readString()
                 case 0x12:
-                    var v = self.asOf ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.asOf = v
+                    let end = try reader.enterNested()
+                    if self.asOf == nil { self.asOf = ProtoTimestamp() }
+                    try self.asOf!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x18: self.includeHistory = try reader.readBool()
                 default:
                     switch tag >> 3 {
@@ -7034,11 +6963,10 @@ extension GetIntegrityRecordResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.record ?? IntegrityRecord()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.record = v
+                    let end = try reader.enterNested()
+                    if self.record == nil { self.record = IntegrityRecord() }
+                    try self.record!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1: throw reader.wrongWireType(tag)
@@ -7087,11 +7015,10 @@ extension ListSanctionsRequest {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.page ?? PageQuery()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.page = v
+                    let end = try reader.enterNested()
+                    if self.page == nil { self.page = PageQuery() }
+                    try self.page!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12: self.buyerId = try reader.readString()
                 case 0x1A: self.merchantId = try reader.readString()
                 case 0x22:
@@ -7186,17 +7113,15 @@ extension ListSanctionsResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = Sanction()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.sanctions.append(v)
+                    let end = try reader.enterNested()
+                    self.sanctions.append(Sanction())
+                    try self.sanctions[self.sanctions.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12:
-                    var v = self.page ?? PageInfo()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.page = v
+                    let end = try reader.enterNested()
+                    if self.page == nil { self.page = PageInfo() }
+                    try self.page!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2: throw reader.wrongWireType(tag)
@@ -7312,11 +7237,10 @@ extension CheckOrderAllowedResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.check ?? OrderCheck()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.check = v
+                    let end = try reader.enterNested()
+                    if self.check == nil { self.check = OrderCheck() }
+                    try self.check!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1: throw reader.wrongWireType(tag)
@@ -7424,11 +7348,10 @@ extension CheckCartAllowedResponse {
             switch tag {
                 case 0x8: self.allAllowed = try reader.readBool()
                 case 0x12:
-                    var v = OrderCheck()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.checks.append(v)
+                    let end = try reader.enterNested()
+                    self.checks.append(OrderCheck())
+                    try self.checks[self.checks.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2: throw reader.wrongWireType(tag)
@@ -7553,21 +7476,19 @@ extension CheckAfterSalesAllowedResponse {
             switch tag {
                 case 0x8: self.allowed = try reader.readBool()
                 case 0x12:
-                    var v = AfterSalesBlock()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.blocks.append(v)
+                    let end = try reader.enterNested()
+                    self.blocks.append(AfterSalesBlock())
+                    try self.blocks[self.blocks.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x18: self.proactiveInterventionAllowed = try reader.readBool()
                 case 0x22:
                     let v = try reader.readString()
                     self.nonInterventionComplaintIds.append(v)
                 case 0x2A:
-                    var v = self.explanation ?? Explanation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.explanation = v
+                    let end = try reader.enterNested()
+                    if self.explanation == nil { self.explanation = Explanation() }
+                    try self.explanation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5: throw reader.wrongWireType(tag)
@@ -7657,11 +7578,10 @@ extension AssessReturnRiskRequest {
                 case 0x12: self.merchantId = try reader.readString()
                 case 0x1A: self.orderId = try reader.readString()
                 case 0x22:
-                    var v = self.amount ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.amount = v
+                    let end = try reader.enterNested()
+                    if self.amount == nil { self.amount = Money() }
+                    try self.amount!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x28: self.reason = ClaimReason(rawValue: try reader.readEnum())
                 default:
                     switch tag >> 3 {
@@ -7751,17 +7671,15 @@ extension AssessReturnRiskResponse {
                 case 0x8: self.level = RiskLevel(rawValue: try reader.readEnum())
                 case 0x10: self.score = try reader.readInt32()
                 case 0x1A:
-                    var v = RiskFactor()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.factors.append(v)
+                    let end = try reader.enterNested()
+                    self.factors.append(RiskFactor())
+                    try self.factors[self.factors.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x22:
-                    var v = self.explanation ?? Explanation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.explanation = v
+                    let end = try reader.enterNested()
+                    if self.explanation == nil { self.explanation = Explanation() }
+                    try self.explanation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4: throw reader.wrongWireType(tag)

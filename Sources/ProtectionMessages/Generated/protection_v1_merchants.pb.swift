@@ -429,11 +429,10 @@ extension SubScoreMeasurement {
             switch tag {
                 case 0x8: self.reportedScoreMilli = try reader.readInt32()
                 case 0x12:
-                    var v = self.measuredAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.measuredAt = v
+                    let end = try reader.enterNested()
+                    if self.measuredAt == nil { self.measuredAt = ProtoTimestamp() }
+                    try self.measuredAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x1A: self.sourceService = try reader.readString()
                 default:
                     switch tag >> 3 {
@@ -742,17 +741,15 @@ extension ExcludedCase {
                     reader.leavePacked(end)
                 case 0x28: self.indicators.append(ScoreIndicatorKind(rawValue: try reader.readEnum()))
                 case 0x32:
-                    var v = self.excludedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.excludedAt = v
+                    let end = try reader.enterNested()
+                    if self.excludedAt == nil { self.excludedAt = ProtoTimestamp() }
+                    try self.excludedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x3A:
-                    var v = self.explanation ?? Explanation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.explanation = v
+                    let end = try reader.enterNested()
+                    if self.explanation == nil { self.explanation = Explanation() }
+                    try self.explanation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7: throw reader.wrongWireType(tag)
@@ -952,11 +949,10 @@ extension NextTierRequirement {
                 case 0x10: self.requiredScoreMilli = try reader.readInt32()
                 case 0x18: self.missingMilli = try reader.readInt32()
                 case 0x22:
-                    var v = IndicatorTarget()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.targets.append(v)
+                    let end = try reader.enterNested()
+                    self.targets.append(IndicatorTarget())
+                    try self.targets[self.targets.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x2A: self.sentence = try reader.readString()
                 default:
                     switch tag >> 3 {
@@ -1046,11 +1042,10 @@ extension RefundReasonBreakdown {
                 case 0x8: self.reason = ClaimReason(rawValue: try reader.readEnum())
                 case 0x10: self.refundCount = try reader.readInt64()
                 case 0x1A:
-                    var v = self.refundedAmount ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.refundedAmount = v
+                    let end = try reader.enterNested()
+                    if self.refundedAmount == nil { self.refundedAmount = Money() }
+                    try self.refundedAmount!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x20: self.shareBp = try reader.readInt32()
                 case 0x28: self.abnormalCount = try reader.readInt64()
                 case 0x30: self.abnormalShareBp = try reader.readInt32()
@@ -1213,11 +1208,10 @@ extension GetMerchantRightsResponse {
                 case 0x48: self.rights.append(MerchantRight(rawValue: try reader.readEnum()))
                 case 0x50: self.manualReviewAlways = try reader.readBool()
                 case 0x5A:
-                    var v = self.explanation ?? Explanation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.explanation = v
+                    let end = try reader.enterNested()
+                    if self.explanation == nil { self.explanation = Explanation() }
+                    try self.explanation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11: throw reader.wrongWireType(tag)
@@ -1369,11 +1363,10 @@ extension ExplainExperienceScoreRequest {
             switch tag {
                 case 0xA: self.merchantId = try reader.readString()
                 case 0x12:
-                    var v = self.asOf ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.asOf = v
+                    let end = try reader.enterNested()
+                    if self.asOf == nil { self.asOf = ProtoTimestamp() }
+                    try self.asOf!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2: throw reader.wrongWireType(tag)
@@ -1432,43 +1425,37 @@ extension ExplainExperienceScoreResponse {
             switch tag {
                 case 0xA: self.merchantId = try reader.readString()
                 case 0x12:
-                    var v = self.asOf ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.asOf = v
+                    let end = try reader.enterNested()
+                    if self.asOf == nil { self.asOf = ProtoTimestamp() }
+                    try self.asOf!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x1A:
-                    var v = self.rateWindow ?? TimeRange()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.rateWindow = v
+                    let end = try reader.enterNested()
+                    if self.rateWindow == nil { self.rateWindow = TimeRange() }
+                    try self.rateWindow!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x20: self.scoreMilli = try reader.readInt32()
                 case 0x28: self.tier = Tier(rawValue: try reader.readEnum())
                 case 0x32:
-                    var v = IndicatorBreakdown()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.indicators.append(v)
+                    let end = try reader.enterNested()
+                    self.indicators.append(IndicatorBreakdown())
+                    try self.indicators[self.indicators.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x3A:
-                    var v = ExcludedCase()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.excludedCases.append(v)
+                    let end = try reader.enterNested()
+                    self.excludedCases.append(ExcludedCase())
+                    try self.excludedCases[self.excludedCases.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x42:
-                    var v = self.nextTier ?? NextTierRequirement()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.nextTier = v
+                    let end = try reader.enterNested()
+                    if self.nextTier == nil { self.nextTier = NextTierRequirement() }
+                    try self.nextTier!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x4A:
-                    var v = self.explanation ?? Explanation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.explanation = v
+                    let end = try reader.enterNested()
+                    if self.explanation == nil { self.explanation = Explanation() }
+                    try self.explanation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7, 8, 9: throw reader.wrongWireType(tag)
@@ -1602,11 +1589,10 @@ extension GetRefundAnalysisRequest {
             switch tag {
                 case 0xA: self.merchantId = try reader.readString()
                 case 0x12:
-                    var v = self.period ?? TimeRange()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.period = v
+                    let end = try reader.enterNested()
+                    if self.period == nil { self.period = TimeRange() }
+                    try self.period!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2: throw reader.wrongWireType(tag)
@@ -1665,40 +1651,35 @@ extension GetRefundAnalysisResponse {
             switch tag {
                 case 0xA: self.merchantId = try reader.readString()
                 case 0x12:
-                    var v = self.period ?? TimeRange()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.period = v
+                    let end = try reader.enterNested()
+                    if self.period == nil { self.period = TimeRange() }
+                    try self.period!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x18: self.refundCount = try reader.readInt64()
                 case 0x22:
-                    var v = self.refundedAmount ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.refundedAmount = v
+                    let end = try reader.enterNested()
+                    if self.refundedAmount == nil { self.refundedAmount = Money() }
+                    try self.refundedAmount!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x28: self.refundOnlyCount = try reader.readInt64()
                 case 0x30: self.returnAndRefundCount = try reader.readInt64()
                 case 0x38: self.abnormalCount = try reader.readInt64()
                 case 0x40: self.abnormalShareBp = try reader.readInt32()
                 case 0x4A:
-                    var v = RefundReasonBreakdown()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.reasons.append(v)
+                    let end = try reader.enterNested()
+                    self.reasons.append(RefundReasonBreakdown())
+                    try self.reasons[self.reasons.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x52:
-                    var v = ExcludedCase()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.excludedCases.append(v)
+                    let end = try reader.enterNested()
+                    self.excludedCases.append(ExcludedCase())
+                    try self.excludedCases[self.excludedCases.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x5A:
-                    var v = self.explanation ?? Explanation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.explanation = v
+                    let end = try reader.enterNested()
+                    if self.explanation == nil { self.explanation = Explanation() }
+                    try self.explanation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11: throw reader.wrongWireType(tag)

@@ -600,11 +600,10 @@ extension PriceErrorCheck {
                 case 0x8: self.kind = PriceErrorCheckKind(rawValue: try reader.readEnum())
                 case 0x10: self.passed = try reader.readBool()
                 case 0x1A:
-                    var v = FactUsed()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.facts.append(v)
+                    let end = try reader.enterNested()
+                    self.facts.append(FactUsed())
+                    try self.facts[self.facts.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x22: self.sentence = try reader.readString()
                 default:
                     switch tag >> 3 {
@@ -684,11 +683,10 @@ extension PriceErrorEligibility {
             switch tag {
                 case 0x8: self.eligible = try reader.readBool()
                 case 0x12:
-                    var v = PriceErrorCheck()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.checks.append(v)
+                    let end = try reader.enterNested()
+                    self.checks.append(PriceErrorCheck())
+                    try self.checks[self.checks.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x18: self.acceptedReportsInPeriod = try reader.readInt32()
                 default:
                     switch tag >> 3 {
@@ -761,36 +759,31 @@ extension OrderResolution {
                 case 0x20: self.fulfilmentStatus = FulfilmentStatus(rawValue: try reader.readEnum())
                 case 0x28: self.quantity = try reader.readInt64()
                 case 0x32:
-                    var v = self.paidAmount ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.paidAmount = v
+                    let end = try reader.enterNested()
+                    if self.paidAmount == nil { self.paidAmount = Money() }
+                    try self.paidAmount!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x3A:
-                    var v = self.loss ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.loss = v
+                    let end = try reader.enterNested()
+                    if self.loss == nil { self.loss = Money() }
+                    try self.loss!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x42:
-                    var v = self.compensation ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.compensation = v
+                    let end = try reader.enterNested()
+                    if self.compensation == nil { self.compensation = Money() }
+                    try self.compensation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x48: self.excludedFromCancellationMetrics = try reader.readBool()
                 case 0x52:
-                    var v = self.appliedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.appliedAt = v
+                    let end = try reader.enterNested()
+                    if self.appliedAt == nil { self.appliedAt = ProtoTimestamp() }
+                    try self.appliedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x5A:
-                    var v = self.explanation ?? Explanation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.explanation = v
+                    let end = try reader.enterNested()
+                    if self.explanation == nil { self.explanation = Explanation() }
+                    try self.explanation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11: throw reader.wrongWireType(tag)
@@ -941,17 +934,15 @@ extension PriceErrorTotals {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.totalLoss ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.totalLoss = v
+                    let end = try reader.enterNested()
+                    if self.totalLoss == nil { self.totalLoss = Money() }
+                    try self.totalLoss!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12:
-                    var v = self.totalCompensation ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.totalCompensation = v
+                    let end = try reader.enterNested()
+                    if self.totalCompensation == nil { self.totalCompensation = Money() }
+                    try self.totalCompensation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x18: self.orderCount = try reader.readInt32()
                 case 0x20: self.cancelledCount = try reader.readInt32()
                 case 0x28: self.fulfilledCount = try reader.readInt32()
@@ -1055,91 +1046,78 @@ extension PriceErrorReport {
                 case 0x1A: self.itemId = try reader.readString()
                 case 0x22: self.skuId = try reader.readString()
                 case 0x2A:
-                    var v = self.intendedPrice ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.intendedPrice = v
+                    let end = try reader.enterNested()
+                    if self.intendedPrice == nil { self.intendedPrice = Money() }
+                    try self.intendedPrice!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x32:
-                    var v = self.livePrice ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.livePrice = v
+                    let end = try reader.enterNested()
+                    if self.livePrice == nil { self.livePrice = Money() }
+                    try self.livePrice!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x3A:
-                    var v = self.liveFrom ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.liveFrom = v
+                    let end = try reader.enterNested()
+                    if self.liveFrom == nil { self.liveFrom = ProtoTimestamp() }
+                    try self.liveFrom!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x42:
-                    var v = self.liveUntil ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.liveUntil = v
+                    let end = try reader.enterNested()
+                    if self.liveUntil == nil { self.liveUntil = ProtoTimestamp() }
+                    try self.liveUntil!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x4A:
                     let v = try reader.readString()
                     self.affectedOrderIds.append(v)
                 case 0x52: self.note = try reader.readString()
                 case 0x5A:
-                    var v = self.reportedBy ?? ActorRef()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.reportedBy = v
+                    let end = try reader.enterNested()
+                    if self.reportedBy == nil { self.reportedBy = ActorRef() }
+                    try self.reportedBy!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x62:
-                    var v = self.reportedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.reportedAt = v
+                    let end = try reader.enterNested()
+                    if self.reportedAt == nil { self.reportedAt = ProtoTimestamp() }
+                    try self.reportedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x6A:
-                    var v = self.firstOrderPaidAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.firstOrderPaidAt = v
+                    let end = try reader.enterNested()
+                    if self.firstOrderPaidAt == nil { self.firstOrderPaidAt = ProtoTimestamp() }
+                    try self.firstOrderPaidAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x72:
-                    var v = self.referencePrice ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.referencePrice = v
+                    let end = try reader.enterNested()
+                    if self.referencePrice == nil { self.referencePrice = Money() }
+                    try self.referencePrice!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x78: self.state = PriceErrorReportState(rawValue: try reader.readEnum())
                 case 0x82:
-                    var v = self.eligibility ?? PriceErrorEligibility()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.eligibility = v
+                    let end = try reader.enterNested()
+                    if self.eligibility == nil { self.eligibility = PriceErrorEligibility() }
+                    try self.eligibility!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x8A:
-                    var v = OrderResolution()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.resolutions.append(v)
+                    let end = try reader.enterNested()
+                    self.resolutions.append(OrderResolution())
+                    try self.resolutions[self.resolutions.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x92:
-                    var v = self.totals ?? PriceErrorTotals()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.totals = v
+                    let end = try reader.enterNested()
+                    if self.totals == nil { self.totals = PriceErrorTotals() }
+                    try self.totals!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x98: self.reviewVerdict = PriceErrorReviewVerdict(rawValue: try reader.readEnum())
                 case 0xA2:
-                    var v = self.reviewedBy ?? ActorRef()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.reviewedBy = v
+                    let end = try reader.enterNested()
+                    if self.reviewedBy == nil { self.reviewedBy = ActorRef() }
+                    try self.reviewedBy!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0xAA: self.reviewNote = try reader.readString()
                 case 0xB0: self.revision = try reader.readInt64()
                 case 0xBA:
-                    var v = self.explanation ?? Explanation()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.explanation = v
+                    let end = try reader.enterNested()
+                    if self.explanation == nil { self.explanation = Explanation() }
+                    try self.explanation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23: throw reader.wrongWireType(tag)
@@ -1418,29 +1396,25 @@ extension ReportPriceErrorRequest {
                 case 0x1A: self.itemId = try reader.readString()
                 case 0x22: self.skuId = try reader.readString()
                 case 0x2A:
-                    var v = self.intendedPrice ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.intendedPrice = v
+                    let end = try reader.enterNested()
+                    if self.intendedPrice == nil { self.intendedPrice = Money() }
+                    try self.intendedPrice!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x32:
-                    var v = self.livePrice ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.livePrice = v
+                    let end = try reader.enterNested()
+                    if self.livePrice == nil { self.livePrice = Money() }
+                    try self.livePrice!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x3A:
-                    var v = self.liveFrom ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.liveFrom = v
+                    let end = try reader.enterNested()
+                    if self.liveFrom == nil { self.liveFrom = ProtoTimestamp() }
+                    try self.liveFrom!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x42:
-                    var v = self.liveUntil ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.liveUntil = v
+                    let end = try reader.enterNested()
+                    if self.liveUntil == nil { self.liveUntil = ProtoTimestamp() }
+                    try self.liveUntil!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x4A:
                     let v = try reader.readString()
                     self.affectedOrderIds.append(v)
@@ -1580,11 +1554,10 @@ extension ReportPriceErrorResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.report ?? PriceErrorReport()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.report = v
+                    let end = try reader.enterNested()
+                    if self.report == nil { self.report = PriceErrorReport() }
+                    try self.report!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1: throw reader.wrongWireType(tag)
@@ -1721,11 +1694,10 @@ extension DecidePriceErrorReportResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.report ?? PriceErrorReport()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.report = v
+                    let end = try reader.enterNested()
+                    if self.report == nil { self.report = PriceErrorReport() }
+                    try self.report!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1: throw reader.wrongWireType(tag)
@@ -1820,11 +1792,10 @@ extension GetPriceErrorReportResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.report ?? PriceErrorReport()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.report = v
+                    let end = try reader.enterNested()
+                    if self.report == nil { self.report = PriceErrorReport() }
+                    try self.report!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1: throw reader.wrongWireType(tag)
@@ -1873,11 +1844,10 @@ extension ListPriceErrorReportsRequest {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.page ?? PageQuery()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.page = v
+                    let end = try reader.enterNested()
+                    if self.page == nil { self.page = PageQuery() }
+                    try self.page!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12: self.merchantId = try reader.readString()
                 case 0x1A:
                     let end = try reader.enterPacked()
@@ -1885,11 +1855,10 @@ extension ListPriceErrorReportsRequest {
                     reader.leavePacked(end)
                 case 0x18: self.states.append(PriceErrorReportState(rawValue: try reader.readEnum()))
                 case 0x22:
-                    var v = self.reportedBetween ?? TimeRange()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.reportedBetween = v
+                    let end = try reader.enterNested()
+                    if self.reportedBetween == nil { self.reportedBetween = TimeRange() }
+                    try self.reportedBetween!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4: throw reader.wrongWireType(tag)
@@ -1969,17 +1938,15 @@ extension ListPriceErrorReportsResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = PriceErrorReport()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.reports.append(v)
+                    let end = try reader.enterNested()
+                    self.reports.append(PriceErrorReport())
+                    try self.reports[self.reports.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12:
-                    var v = self.page ?? PageInfo()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.page = v
+                    let end = try reader.enterNested()
+                    if self.page == nil { self.page = PageInfo() }
+                    try self.page!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2: throw reader.wrongWireType(tag)

@@ -159,11 +159,10 @@ extension DescribeSchemaResponse {
                 case 0xA: self.packageName = try reader.readString()
                 case 0x12: self.schemaSha256 = try reader.readString()
                 case 0x1A:
-                    var v = SchemaFile()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.files.append(v)
+                    let end = try reader.enterNested()
+                    self.files.append(SchemaFile())
+                    try self.files[self.files.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x22:
                     let v = try reader.readString()
                     self.serviceNames.append(v)

@@ -1007,11 +1007,10 @@ extension ComplaintTypeRule {
             switch tag {
                 case 0x8: self.type = ComplaintType(rawValue: try reader.readEnum())
                 case 0x12:
-                    var v = EvidenceRequirement()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.requiredEvidence.append(v)
+                    let end = try reader.enterNested()
+                    self.requiredEvidence.append(EvidenceRequirement())
+                    try self.requiredEvidence[self.requiredEvidence.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x18: self.points = try reader.readInt32()
                 default:
                     switch tag >> 3 {
@@ -1081,29 +1080,25 @@ extension ClockRules {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.reviewClock ?? ProtoDuration()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.reviewClock = v
+                    let end = try reader.enterNested()
+                    if self.reviewClock == nil { self.reviewClock = ProtoDuration() }
+                    try self.reviewClock!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12:
-                    var v = self.evidenceDeadline ?? ProtoDuration()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.evidenceDeadline = v
+                    let end = try reader.enterNested()
+                    if self.evidenceDeadline == nil { self.evidenceDeadline = ProtoDuration() }
+                    try self.evidenceDeadline!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x1A:
-                    var v = self.appealWindow ?? ProtoDuration()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.appealWindow = v
+                    let end = try reader.enterNested()
+                    if self.appealWindow == nil { self.appealWindow = ProtoDuration() }
+                    try self.appealWindow!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x22:
-                    var v = self.pointExpiry ?? ProtoDuration()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.pointExpiry = v
+                    let end = try reader.enterNested()
+                    if self.pointExpiry == nil { self.pointExpiry = ProtoDuration() }
+                    try self.pointExpiry!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4: throw reader.wrongWireType(tag)
@@ -1193,11 +1188,10 @@ extension StorePurchaseLimitRule {
                 case 0x18: self.merchantTiers.append(Tier(rawValue: try reader.readEnum()))
                 case 0x20: self.requiresMerchantRequest = try reader.readBool()
                 case 0x2A:
-                    var v = self.duration ?? ProtoDuration()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.duration = v
+                    let end = try reader.enterNested()
+                    if self.duration == nil { self.duration = ProtoDuration() }
+                    try self.duration!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5: throw reader.wrongWireType(tag)
@@ -1287,24 +1281,21 @@ extension PlatformPurchaseLimitRule {
                 case 0x10: self.minActivePoints = try reader.readInt32()
                 case 0x18: self.minDistinctMerchants = try reader.readInt32()
                 case 0x22:
-                    var v = self.baseDuration ?? ProtoDuration()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.baseDuration = v
+                    let end = try reader.enterNested()
+                    if self.baseDuration == nil { self.baseDuration = ProtoDuration() }
+                    try self.baseDuration!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x28: self.repeatMultiplier = try reader.readInt32()
                 case 0x32:
-                    var v = self.repeatLookback ?? ProtoDuration()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.repeatLookback = v
+                    let end = try reader.enterNested()
+                    if self.repeatLookback == nil { self.repeatLookback = ProtoDuration() }
+                    try self.repeatLookback!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x3A:
-                    var v = self.maxDuration ?? ProtoDuration()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.maxDuration = v
+                    let end = try reader.enterNested()
+                    if self.maxDuration == nil { self.maxDuration = ProtoDuration() }
+                    try self.maxDuration!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7: throw reader.wrongWireType(tag)
@@ -1467,23 +1458,20 @@ extension SanctionLadder {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.storePurchaseLimit ?? StorePurchaseLimitRule()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.storePurchaseLimit = v
+                    let end = try reader.enterNested()
+                    if self.storePurchaseLimit == nil { self.storePurchaseLimit = StorePurchaseLimitRule() }
+                    try self.storePurchaseLimit!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12:
-                    var v = self.platformPurchaseLimit ?? PlatformPurchaseLimitRule()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.platformPurchaseLimit = v
+                    let end = try reader.enterNested()
+                    if self.platformPurchaseLimit == nil { self.platformPurchaseLimit = PlatformPurchaseLimitRule() }
+                    try self.platformPurchaseLimit!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x1A:
-                    var v = self.afterSalesAutoReject ?? AfterSalesAutoRejectRule()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.afterSalesAutoReject = v
+                    let end = try reader.enterNested()
+                    if self.afterSalesAutoReject == nil { self.afterSalesAutoReject = AfterSalesAutoRejectRule() }
+                    try self.afterSalesAutoReject!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3: throw reader.wrongWireType(tag)
@@ -1559,19 +1547,17 @@ extension ReturnRiskRules {
                 case 0x20: self.highReturnRatePoints = try reader.readInt32()
                 case 0x28: self.highReturnRateThresholdBp = try reader.readInt32()
                 case 0x32:
-                    var v = self.returnRateWindow ?? ProtoDuration()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.returnRateWindow = v
+                    let end = try reader.enterNested()
+                    if self.returnRateWindow == nil { self.returnRateWindow = ProtoDuration() }
+                    try self.returnRateWindow!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x38: self.largeAmountPoints = try reader.readInt32()
                 case 0x40: self.largeAmountMedianRatioBp = try reader.readInt32()
                 case 0x4A:
-                    var v = self.medianOrderWindow ?? ProtoDuration()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.medianOrderWindow = v
+                    let end = try reader.enterNested()
+                    if self.medianOrderWindow == nil { self.medianOrderWindow = ProtoDuration() }
+                    try self.medianOrderWindow!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x50: self.mediumMinScore = try reader.readInt32()
                 case 0x58: self.highMinScore = try reader.readInt32()
                 case 0x60: self.maxScore = try reader.readInt32()
@@ -1725,11 +1711,10 @@ extension PremiumStep {
             switch tag {
                 case 0x8: self.returnRateBelowBp = try reader.readInt32()
                 case 0x12:
-                    var v = self.premium ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.premium = v
+                    let end = try reader.enterNested()
+                    if self.premium == nil { self.premium = Money() }
+                    try self.premium!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2: throw reader.wrongWireType(tag)
@@ -1787,41 +1772,35 @@ extension InsuranceRules {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = PremiumStep()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.premiumSteps.append(v)
+                    let end = try reader.enterNested()
+                    self.premiumSteps.append(PremiumStep())
+                    try self.premiumSteps[self.premiumSteps.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12:
-                    var v = self.premiumAboveSteps ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.premiumAboveSteps = v
+                    let end = try reader.enterNested()
+                    if self.premiumAboveSteps == nil { self.premiumAboveSteps = Money() }
+                    try self.premiumAboveSteps!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x1A:
-                    var v = self.buyerPointsSurcharge ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.buyerPointsSurcharge = v
+                    let end = try reader.enterNested()
+                    if self.buyerPointsSurcharge == nil { self.buyerPointsSurcharge = Money() }
+                    try self.buyerPointsSurcharge!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x22:
-                    var v = self.payoutCap ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.payoutCap = v
+                    let end = try reader.enterNested()
+                    if self.payoutCap == nil { self.payoutCap = Money() }
+                    try self.payoutCap!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x2A:
-                    var v = self.payoutDelay ?? ProtoDuration()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.payoutDelay = v
+                    let end = try reader.enterNested()
+                    if self.payoutDelay == nil { self.payoutDelay = ProtoDuration() }
+                    try self.payoutDelay!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x32:
-                    var v = self.returnRateWindow ?? ProtoDuration()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.returnRateWindow = v
+                    let end = try reader.enterNested()
+                    if self.returnRateWindow == nil { self.returnRateWindow = ProtoDuration() }
+                    try self.returnRateWindow!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x3A:
                     let end = try reader.enterPacked()
                     while !reader.isAtEnd { self.refusingComplaintTypes.append(ComplaintType(rawValue: try reader.readEnum())) }
@@ -1941,45 +1920,39 @@ extension PriceErrorRules {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.reportWindow ?? ProtoDuration()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.reportWindow = v
+                    let end = try reader.enterNested()
+                    if self.reportWindow == nil { self.reportWindow = ProtoDuration() }
+                    try self.reportWindow!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x10: self.maxLiveToIntendedBp = try reader.readInt32()
                 case 0x18: self.maxLiveToReferenceBp = try reader.readInt32()
                 case 0x22:
-                    var v = self.referencePriceWindow ?? ProtoDuration()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.referencePriceWindow = v
+                    let end = try reader.enterNested()
+                    if self.referencePriceWindow == nil { self.referencePriceWindow = ProtoDuration() }
+                    try self.referencePriceWindow!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x28: self.recurrenceLimit = try reader.readInt32()
                 case 0x32:
-                    var v = self.recurrencePeriod ?? ProtoDuration()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.recurrencePeriod = v
+                    let end = try reader.enterNested()
+                    if self.recurrencePeriod == nil { self.recurrencePeriod = ProtoDuration() }
+                    try self.recurrencePeriod!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x38: self.compensationBp = try reader.readInt32()
                 case 0x42:
-                    var v = self.compensationMin ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.compensationMin = v
+                    let end = try reader.enterNested()
+                    if self.compensationMin == nil { self.compensationMin = Money() }
+                    try self.compensationMin!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x4A:
-                    var v = self.compensationMax ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.compensationMax = v
+                    let end = try reader.enterNested()
+                    if self.compensationMax == nil { self.compensationMax = Money() }
+                    try self.compensationMax!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x52:
-                    var v = self.manualReviewLossThreshold ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.manualReviewLossThreshold = v
+                    let end = try reader.enterNested()
+                    if self.manualReviewLossThreshold == nil { self.manualReviewLossThreshold = Money() }
+                    try self.manualReviewLossThreshold!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10: throw reader.wrongWireType(tag)
@@ -2245,23 +2218,20 @@ extension ExperienceScoreRules {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = IndicatorWeight()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.weights.append(v)
+                    let end = try reader.enterNested()
+                    self.weights.append(IndicatorWeight())
+                    try self.weights[self.weights.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12:
-                    var v = RateIndicatorScale()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.rateScales.append(v)
+                    let end = try reader.enterNested()
+                    self.rateScales.append(RateIndicatorScale())
+                    try self.rateScales[self.rateScales.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x1A:
-                    var v = self.rateWindow ?? ProtoDuration()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.rateWindow = v
+                    let end = try reader.enterNested()
+                    if self.rateWindow == nil { self.rateWindow = ProtoDuration() }
+                    try self.rateWindow!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x20: self.maxScoreMilli = try reader.readInt32()
                 default:
                     switch tag >> 3 {
@@ -2342,28 +2312,25 @@ extension DisputeRules {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.defaultQualityFeedbackWindow ?? ProtoDuration()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.defaultQualityFeedbackWindow = v
+                    let end = try reader.enterNested()
+                    if self.defaultQualityFeedbackWindow == nil { self.defaultQualityFeedbackWindow = ProtoDuration() }
+                    try self.defaultQualityFeedbackWindow!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12:
-                    var v = self.ordinaryFeedbackWindow ?? ProtoDuration()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.ordinaryFeedbackWindow = v
+                    let end = try reader.enterNested()
+                    if self.ordinaryFeedbackWindow == nil { self.ordinaryFeedbackWindow = ProtoDuration() }
+                    try self.ordinaryFeedbackWindow!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x1A:
                     let end = try reader.enterPacked()
                     while !reader.isAtEnd { self.qualityClaimReasons.append(ClaimReason(rawValue: try reader.readEnum())) }
                     reader.leavePacked(end)
                 case 0x18: self.qualityClaimReasons.append(ClaimReason(rawValue: try reader.readEnum()))
                 case 0x22:
-                    var v = DisputeRulePack()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.packs.append(v)
+                    let end = try reader.enterNested()
+                    self.packs.append(DisputeRulePack())
+                    try self.packs[self.packs.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4: throw reader.wrongWireType(tag)
@@ -2446,73 +2413,62 @@ extension RuleSet {
             switch tag {
                 case 0x8: self.version = try reader.readInt64()
                 case 0x12:
-                    var v = self.effectiveAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.effectiveAt = v
+                    let end = try reader.enterNested()
+                    if self.effectiveAt == nil { self.effectiveAt = ProtoTimestamp() }
+                    try self.effectiveAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x1A: self.summary = try reader.readString()
                 case 0x22: self.currency = try reader.readString()
                 case 0x2A:
-                    var v = self.rollout ?? RolloutRules()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.rollout = v
+                    let end = try reader.enterNested()
+                    if self.rollout == nil { self.rollout = RolloutRules() }
+                    try self.rollout!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x32:
-                    var v = TierRule()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.tiers.append(v)
+                    let end = try reader.enterNested()
+                    self.tiers.append(TierRule())
+                    try self.tiers[self.tiers.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x3A:
-                    var v = ComplaintTypeRule()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.complaintTypes.append(v)
+                    let end = try reader.enterNested()
+                    self.complaintTypes.append(ComplaintTypeRule())
+                    try self.complaintTypes[self.complaintTypes.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x42:
-                    var v = self.clocks ?? ClockRules()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.clocks = v
+                    let end = try reader.enterNested()
+                    if self.clocks == nil { self.clocks = ClockRules() }
+                    try self.clocks!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x4A:
-                    var v = self.sanctions ?? SanctionLadder()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.sanctions = v
+                    let end = try reader.enterNested()
+                    if self.sanctions == nil { self.sanctions = SanctionLadder() }
+                    try self.sanctions!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x52:
-                    var v = self.returnRisk ?? ReturnRiskRules()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.returnRisk = v
+                    let end = try reader.enterNested()
+                    if self.returnRisk == nil { self.returnRisk = ReturnRiskRules() }
+                    try self.returnRisk!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x5A:
-                    var v = self.insurance ?? InsuranceRules()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.insurance = v
+                    let end = try reader.enterNested()
+                    if self.insurance == nil { self.insurance = InsuranceRules() }
+                    try self.insurance!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x62:
-                    var v = self.priceErrors ?? PriceErrorRules()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.priceErrors = v
+                    let end = try reader.enterNested()
+                    if self.priceErrors == nil { self.priceErrors = PriceErrorRules() }
+                    try self.priceErrors!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x6A:
-                    var v = self.experienceScore ?? ExperienceScoreRules()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.experienceScore = v
+                    let end = try reader.enterNested()
+                    if self.experienceScore == nil { self.experienceScore = ExperienceScoreRules() }
+                    try self.experienceScore!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x72:
-                    var v = self.disputes ?? DisputeRules()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.disputes = v
+                    let end = try reader.enterNested()
+                    if self.disputes == nil { self.disputes = DisputeRules() }
+                    try self.disputes!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14: throw reader.wrongWireType(tag)
@@ -2699,25 +2655,22 @@ extension RuleSetSummary {
             switch tag {
                 case 0x8: self.version = try reader.readInt64()
                 case 0x12:
-                    var v = self.effectiveAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.effectiveAt = v
+                    let end = try reader.enterNested()
+                    if self.effectiveAt == nil { self.effectiveAt = ProtoTimestamp() }
+                    try self.effectiveAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x1A: self.summary = try reader.readString()
                 case 0x20: self.status = RuleSetStatus(rawValue: try reader.readEnum())
                 case 0x2A:
-                    var v = self.publishedAt ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.publishedAt = v
+                    let end = try reader.enterNested()
+                    if self.publishedAt == nil { self.publishedAt = ProtoTimestamp() }
+                    try self.publishedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x32:
-                    var v = self.publishedBy ?? ActorRef()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.publishedBy = v
+                    let end = try reader.enterNested()
+                    if self.publishedBy == nil { self.publishedBy = ActorRef() }
+                    try self.publishedBy!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x3A: self.contentSha256 = try reader.readString()
                 default:
                     switch tag >> 3 {
@@ -2901,11 +2854,10 @@ extension SimulationSummary {
                 case 0x28: self.exclusionsRemoved = try reader.readInt64()
                 case 0x30: self.payoutsChanged = try reader.readInt64()
                 case 0x3A:
-                    var v = self.payoutDelta ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.payoutDelta = v
+                    let end = try reader.enterNested()
+                    if self.payoutDelta == nil { self.payoutDelta = Money() }
+                    try self.payoutDelta!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x40: self.tiersChanged = try reader.readInt64()
                 case 0x48: self.priceErrorResolutionsChanged = try reader.readInt64()
                 default:
@@ -3033,17 +2985,15 @@ extension SanctionChange {
                 case 0x20: self.activeBefore = try reader.readBool()
                 case 0x28: self.activeAfter = try reader.readBool()
                 case 0x32:
-                    var v = self.endsBefore ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.endsBefore = v
+                    let end = try reader.enterNested()
+                    if self.endsBefore == nil { self.endsBefore = ProtoTimestamp() }
+                    try self.endsBefore!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x3A:
-                    var v = self.endsAfter ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.endsAfter = v
+                    let end = try reader.enterNested()
+                    if self.endsAfter == nil { self.endsAfter = ProtoTimestamp() }
+                    try self.endsAfter!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6, 7: throw reader.wrongWireType(tag)
@@ -3240,17 +3190,15 @@ extension PayoutChange {
                 case 0x18: self.stateBefore = InsuranceClaimState(rawValue: try reader.readEnum())
                 case 0x20: self.stateAfter = InsuranceClaimState(rawValue: try reader.readEnum())
                 case 0x2A:
-                    var v = self.payoutBefore ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.payoutBefore = v
+                    let end = try reader.enterNested()
+                    if self.payoutBefore == nil { self.payoutBefore = Money() }
+                    try self.payoutBefore!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x32:
-                    var v = self.payoutAfter ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.payoutAfter = v
+                    let end = try reader.enterNested()
+                    if self.payoutAfter == nil { self.payoutAfter = Money() }
+                    try self.payoutAfter!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6: throw reader.wrongWireType(tag)
@@ -3444,17 +3392,15 @@ extension PriceErrorResolutionChange {
                 case 0x18: self.actionBefore = PriceErrorResolutionAction(rawValue: try reader.readEnum())
                 case 0x20: self.actionAfter = PriceErrorResolutionAction(rawValue: try reader.readEnum())
                 case 0x2A:
-                    var v = self.compensationBefore ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.compensationBefore = v
+                    let end = try reader.enterNested()
+                    if self.compensationBefore == nil { self.compensationBefore = Money() }
+                    try self.compensationBefore!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x32:
-                    var v = self.compensationAfter ?? Money()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.compensationAfter = v
+                    let end = try reader.enterNested()
+                    if self.compensationAfter == nil { self.compensationAfter = Money() }
+                    try self.compensationAfter!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3, 4, 5, 6: throw reader.wrongWireType(tag)
@@ -3696,11 +3642,10 @@ extension GetRuleSetRequest {
             switch tag {
                 case 0x8: self.version = try reader.readInt64()
                 case 0x12:
-                    var v = self.at ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.at = v
+                    let end = try reader.enterNested()
+                    if self.at == nil { self.at = ProtoTimestamp() }
+                    try self.at!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2: throw reader.wrongWireType(tag)
@@ -3758,17 +3703,15 @@ extension GetRuleSetResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.ruleSet ?? RuleSet()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.ruleSet = v
+                    let end = try reader.enterNested()
+                    if self.ruleSet == nil { self.ruleSet = RuleSet() }
+                    try self.ruleSet!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12:
-                    var v = self.summary ?? RuleSetSummary()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.summary = v
+                    let end = try reader.enterNested()
+                    if self.summary == nil { self.summary = RuleSetSummary() }
+                    try self.summary!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2: throw reader.wrongWireType(tag)
@@ -3828,11 +3771,10 @@ extension ListRuleSetsRequest {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.page ?? PageQuery()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.page = v
+                    let end = try reader.enterNested()
+                    if self.page == nil { self.page = PageQuery() }
+                    try self.page!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x10: self.includeSuperseded = try reader.readBool()
                 default:
                     switch tag >> 3 {
@@ -3891,17 +3833,15 @@ extension ListRuleSetsResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = RuleSetSummary()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.ruleSets.append(v)
+                    let end = try reader.enterNested()
+                    self.ruleSets.append(RuleSetSummary())
+                    try self.ruleSets[self.ruleSets.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12:
-                    var v = self.page ?? PageInfo()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.page = v
+                    let end = try reader.enterNested()
+                    if self.page == nil { self.page = PageInfo() }
+                    try self.page!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2: throw reader.wrongWireType(tag)
@@ -3961,11 +3901,10 @@ extension ValidateRuleSetRequest {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.ruleSet ?? RuleSet()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.ruleSet = v
+                    let end = try reader.enterNested()
+                    if self.ruleSet == nil { self.ruleSet = RuleSet() }
+                    try self.ruleSet!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1: throw reader.wrongWireType(tag)
@@ -4015,11 +3954,10 @@ extension ValidateRuleSetResponse {
             switch tag {
                 case 0x8: self.valid = try reader.readBool()
                 case 0x12:
-                    var v = RuleSetProblem()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.problems.append(v)
+                    let end = try reader.enterNested()
+                    self.problems.append(RuleSetProblem())
+                    try self.problems[self.problems.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2: throw reader.wrongWireType(tag)
@@ -4078,11 +4016,10 @@ extension PublishRuleSetRequest {
             switch tag {
                 case 0xA: self.idempotencyKey = try reader.readString()
                 case 0x12:
-                    var v = self.ruleSet ?? RuleSet()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.ruleSet = v
+                    let end = try reader.enterNested()
+                    if self.ruleSet == nil { self.ruleSet = RuleSet() }
+                    try self.ruleSet!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2: throw reader.wrongWireType(tag)
@@ -4140,17 +4077,15 @@ extension PublishRuleSetResponse {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.summary ?? RuleSetSummary()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.summary = v
+                    let end = try reader.enterNested()
+                    if self.summary == nil { self.summary = RuleSetSummary() }
+                    try self.summary!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12:
-                    var v = RuleSetProblem()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.warnings.append(v)
+                    let end = try reader.enterNested()
+                    self.warnings.append(RuleSetProblem())
+                    try self.warnings[self.warnings.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2: throw reader.wrongWireType(tag)
@@ -4210,17 +4145,15 @@ extension SimulateRuleSetRequest {
             let tag = try reader.readTag()
             switch tag {
                 case 0xA:
-                    var v = self.candidate ?? RuleSet()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.candidate = v
+                    let end = try reader.enterNested()
+                    if self.candidate == nil { self.candidate = RuleSet() }
+                    try self.candidate!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x12:
-                    var v = self.casesBetween ?? TimeRange()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.casesBetween = v
+                    let end = try reader.enterNested()
+                    if self.casesBetween == nil { self.casesBetween = TimeRange() }
+                    try self.casesBetween!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x1A:
                     let v = try reader.readString()
                     self.merchantIds.append(v)
@@ -4304,17 +4237,15 @@ extension SimulateRuleSetResponse {
                 case 0x8: self.baselineVersion = try reader.readInt64()
                 case 0x10: self.casesReplayed = try reader.readInt64()
                 case 0x1A:
-                    var v = self.summary ?? SimulationSummary()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.summary = v
+                    let end = try reader.enterNested()
+                    if self.summary == nil { self.summary = SimulationSummary() }
+                    try self.summary!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x22:
-                    var v = OutcomeChange()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.changes.append(v)
+                    let end = try reader.enterNested()
+                    self.changes.append(OutcomeChange())
+                    try self.changes[self.changes.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x28: self.truncated = try reader.readBool()
                 default:
                     switch tag >> 3 {

@@ -64,7 +64,7 @@ func decodeJSONInteger<T: FixedWidthInteger & Decodable>(_ type: T.Type, _ decod
         if let v = T(s) { return v }
         throw ProtoJSON.corrupted(decoder, "\"\(s)\" is not a valid \(T.self)")
     }
-    if let d = try? c.decode(Double.self), d.rounded() == d, let v = T(exactly: d) { return v }
+    if let d = try? c.decode(Double.self), let v = T(exactly: d) { return v }
     throw ProtoJSON.corrupted(decoder, "expected \(T.self) as a number or a string")
 }
 

@@ -171,6 +171,15 @@ struct MessageEmitter {
             emitPackedCases(f, readExpr: "try reader.read\(s.codecSuffix)()", wireType: s.wireType, width: s.fixedWidth, &w)
         case (.enumeration(let e), .repeated):
             emitPackedCases(f, readExpr: "\(types.swiftName(e))(rawValue: try reader.readEnum())", wireType: 0, width: nil, &w)
+        case (.message(let m), .repeated):
+            // Decoded in place: large messages are never copied after decoding.
+            w.line("case \(tagLiteral(f.number, 2)):")
+            w.indent { w in
+                w.line("let end = try reader.enterNested()")
+                w.line("\(r).append(\(types.swiftName(m))())")
+                w.line("try \(r)[\(r).count - 1].decodeMessage(from: &reader)")
+                w.line("reader.leaveNested(end)")
+            }
         case (_, .repeated):
             w.line("case \(tagLiteral(f.number, wireType(f.type))):")
             w.indent { w in
@@ -191,6 +200,15 @@ struct MessageEmitter {
                     readValue(f.type, into: "v", &w)
                 }
                 w.line("\(prop) = .\(oneofCase(f))(v)")
+            }
+        case (.message(let m), _) where !boxed.contains(f.number):
+            // Decoded in place (a repeated occurrence merges into the first).
+            w.line("case \(tagLiteral(f.number, 2)):")
+            w.indent { w in
+                w.line("let end = try reader.enterNested()")
+                w.line("if \(r) == nil { \(r) = \(types.swiftName(m))() }")
+                w.line("try \(r)!.decodeMessage(from: &reader)")
+                w.line("reader.leaveNested(end)")
             }
         case (.message, _):
             w.line("case \(tagLiteral(f.number, 2)):")

@@ -43,11 +43,10 @@ extension OptionalFields {
                 case 0x21: self.oDouble = try reader.readDouble()
                 case 0x28: self.oColor = AllTypes.Color(rawValue: try reader.readEnum())
                 case 0x32:
-                    var v = self.oInner ?? AllTypes.Inner()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.oInner = v
+                    let end = try reader.enterNested()
+                    if self.oInner == nil { self.oInner = AllTypes.Inner() }
+                    try self.oInner!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x3A: self.oBytes = try reader.readBytes()
                 case 0x40: self.oSint64 = try reader.readSInt64()
                 case 0x48: self.plain = try reader.readInt32()

@@ -332,11 +332,10 @@ extension AllTypes {
                 case 0x78: self.fSint64 = try reader.readSInt64()
                 case 0x80: self.fColor = AllTypes.Color(rawValue: try reader.readEnum())
                 case 0x8A:
-                    var v = self.fInner ?? AllTypes.Inner()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.fInner = v
+                    let end = try reader.enterNested()
+                    if self.fInner == nil { self.fInner = AllTypes.Inner() }
+                    try self.fInner!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x92: self.fRenamed = try reader.readString()
                 case 0x98: self.fDeprecated = try reader.readInt32()
                 case 0xFA:
@@ -428,11 +427,10 @@ extension AllTypes {
                     reader.leavePacked(end)
                 case 0x170: self.rColor.append(AllTypes.Color(rawValue: try reader.readEnum()))
                 case 0x17A:
-                    var v = AllTypes.Inner()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.rInner.append(v)
+                    let end = try reader.enterNested()
+                    self.rInner.append(AllTypes.Inner())
+                    try self.rInner[self.rInner.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x182:
                     let end = try reader.enterPacked()
                     while !reader.isAtEnd { self.uInt32.append(try reader.readInt32()) }
@@ -680,23 +678,20 @@ extension AllTypes {
                     let v = try reader.readBytes()
                     self.choice = .oBytes(v)
                 case 0x2DA:
-                    var v = self.fTimestamp ?? ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.fTimestamp = v
+                    let end = try reader.enterNested()
+                    if self.fTimestamp == nil { self.fTimestamp = ProtoTimestamp() }
+                    try self.fTimestamp!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x2E2:
-                    var v = self.fDuration ?? ProtoDuration()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.fDuration = v
+                    let end = try reader.enterNested()
+                    if self.fDuration == nil { self.fDuration = ProtoDuration() }
+                    try self.fDuration!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x2EA:
-                    var v = ProtoTimestamp()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.rTimestamp.append(v)
+                    let end = try reader.enterNested()
+                    self.rTimestamp.append(ProtoTimestamp())
+                    try self.rTimestamp[self.rTimestamp.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0xFFFFFFF8: self.fLargeNumber = try reader.readInt32()
                 default:
                     switch tag >> 3 {
@@ -1414,11 +1409,10 @@ extension AllTypes.Inner {
                 case 0x8: self.a = try reader.readInt32()
                 case 0x12: self.b = try reader.readString()
                 case 0x1A:
-                    var v = self.deeper ?? AllTypes.Inner.Deeper()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.deeper = v
+                    let end = try reader.enterNested()
+                    if self.deeper == nil { self.deeper = AllTypes.Inner.Deeper() }
+                    try self.deeper!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
                         case 1, 2, 3: throw reader.wrongWireType(tag)
@@ -1554,11 +1548,10 @@ extension TreeNode {
                     reader.leaveNested(endv)
                     self.child = v
                 case 0x1A:
-                    var v = TreeNode()
-                    let endv = try reader.enterNested()
-                    try v.decodeMessage(from: &reader)
-                    reader.leaveNested(endv)
-                    self.children.append(v)
+                    let end = try reader.enterNested()
+                    self.children.append(TreeNode())
+                    try self.children[self.children.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 case 0x22:
                     let end = try reader.enterNested()
                     var key: String = ""
