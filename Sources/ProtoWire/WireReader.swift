@@ -72,7 +72,18 @@ public struct WireReader {
 
     @inlinable @inline(__always)
     public mutating func readVarint() throws(WireError) -> UInt64 {
-        if p < end, p.pointee < 0x80 {
+        if end - p >= 2 {
+            let b0 = p.pointee
+            if b0 < 0x80 {
+                p += 1
+                return UInt64(b0)
+            }
+            let b1 = p[1]
+            if b1 < 0x80 {
+                p += 2
+                return UInt64(b0 & 0x7F) | UInt64(b1) << 7
+            }
+        } else if p < end, p.pointee < 0x80 {
             let v = UInt64(p.pointee)
             p += 1
             return v

@@ -31,29 +31,44 @@ public struct Measurement: Sendable {
     }
 }
 
-/// Times `body` (one operation) in batches of about `batchNanoseconds`, `repeats`
-/// times, after a warm-up; returns ns/op per repeat.
-public func measure(_ name: String, repeats: Int = 9, batchNanoseconds: UInt64 = 60_000_000,
-                    _ body: () -> Void) -> Measurement {
-    // Warm up and size the batch.
-    var iterations = 1
-    while true {
-        let start = nowNanoseconds()
-        for _ in 0..<iterations { body() }
-        let elapsed = nowNanoseconds() - start
-        if elapsed > batchNanoseconds / 4 {
-            iterations = max(1, Int(Double(iterations) * Double(batchNanoseconds) / Double(elapsed)))
-            break
+/// Times `body` (one operation) in batches of about `batchNanoseconds`,
+/// `repeats` times, after a warm-up; returns ns/op per repeat.
+public func measure(_ name: String, repeats: Int = 15, batchNanoseconds: UInt64 = 30_000_000,
+                    _ body: @escaping () -> Void) -> Measurement {
+    measureInterleaved([(name, body)], repeats: repeats, batchNanoseconds: batchNanoseconds).results[0]
+}
+
+/// Times several cases round-robin: each repeat runs one batch of every case
+/// in turn, so a burst of noise on the machine hits all of them alike.
+/// Returns ns/op samples per case and, per case, the median over repeats of
+/// its time divided by the first case's time in the same repeat.
+public func measureInterleaved(_ cases: [(String, () -> Void)], repeats: Int = 15,
+                               batchNanoseconds: UInt64 = 30_000_000) -> (results: [Measurement], ratios: [Double]) {
+    let sized = cases.map { name, body -> (String, () -> Void, Int) in
+        var iterations = 1
+        while true {
+            let start = nowNanoseconds()
+            for _ in 0..<iterations { body() }
+            let elapsed = nowNanoseconds() - start
+            if elapsed > batchNanoseconds / 4 {
+                return (name, body, max(1, Int(Double(iterations) * Double(batchNanoseconds) / Double(elapsed))))
+            }
+            iterations *= 2
         }
-        iterations *= 2
     }
-    var samples: [Double] = []
+    var samples = [[Double]](repeating: [], count: cases.count)
     for _ in 0..<repeats {
-        let start = nowNanoseconds()
-        for _ in 0..<iterations { body() }
-        samples.append(Double(nowNanoseconds() - start) / Double(iterations))
+        for (i, (_, body, iterations)) in sized.enumerated() {
+            let start = nowNanoseconds()
+            for _ in 0..<iterations { body() }
+            samples[i].append(Double(nowNanoseconds() - start) / Double(iterations))
+        }
     }
-    return Measurement(name: name, samples: samples)
+    let ratios = samples.map { row in
+        let r = zip(row, samples[0]).map { $0 / $1 }.sorted()
+        return r[r.count / 2]
+    }
+    return (zip(cases, samples).map { Measurement(name: $0.0.0, samples: $0.1) }, ratios)
 }
 
 /// "1,234" style integers for tables.

@@ -130,12 +130,10 @@ for s in subjects {
         ("encode", s.encodeOurs, s.encodePeer, cEncode(s), s.encodeJSON),
         ("decode", s.decodeOurs, s.decodePeer, cDecode(s), s.decodeJSON),
     ] {
-        let o = measure("ours", ours)
-        let p = measure("swift-protobuf", peer)
-        let cc = measure("protobuf-c", c)
-        let j = measure("json", json)
+        let (m, ratios) = measureInterleaved([("ours", ours), ("swift-protobuf", peer), ("protobuf-c", c), ("json", json)])
+        let o = m[0]
         guard let py = pythonResults["\(s.name) \(op)"] else { fail("python gave no \(s.name) \(op)") }
         let mbps = Double(s.ours.count) / o.median * 1000
-        print("| \(s.name) \(op) | \(s.ours.count) | \(grouped(o.median)) | \(grouped(p.median)) | \(grouped(cc.median)) | \(grouped(py)) | \(grouped(j.median)) | \(fixed(mbps, 0)) | \(fixed(p.median / o.median, 2)) | \(fixed(cc.median / o.median, 2)) | \(fixed(py / o.median, 2)) | \(fixed(o.spread * 100, 1))% |")
+        print("| \(s.name) \(op) | \(s.ours.count) | \(grouped(o.median)) | \(grouped(m[1].median)) | \(grouped(m[2].median)) | \(grouped(py)) | \(grouped(m[3].median)) | \(fixed(mbps, 0)) | \(fixed(ratios[1], 2)) | \(fixed(ratios[2], 2)) | \(fixed(py / o.median, 2)) | \(fixed(o.spread * 100, 1))% |")
     }
 }
