@@ -53,7 +53,9 @@ let jsonDecoder = JSONDecoder()
     guard ourChecksum(try Ours(serializedBytes: bytes)) == peerChecksum(peer) else { fail("\(name): checksums differ") }
     let json = try jsonEncoder.encode(value)
     guard try jsonDecoder.decode(Ours.self, from: json) == value else { fail("\(name): JSON round trip differs") }
-    print("\(name): \(bytes.count) bytes, identical from our codec, swift-protobuf and protobuf-c; checksum \(ourChecksum(value))")
+    let cChecksum = bytes.withUnsafeBufferPointer { bench_c_decode_checksum(cType, $0.baseAddress, $0.count) }
+    print("\(name): \(bytes.count) bytes, identical from our codec, swift-protobuf and protobuf-c; "
+        + "checksums: ours and swift-protobuf \(peerChecksum(peer)), protobuf-c \(cChecksum)")
 
     return Subject(
         name: name, ours: bytes,
