@@ -11,9 +11,11 @@ let package = Package(
         .library(name: "ProtoWire", targets: ["ProtoWire"]),
         .library(name: "ProtoSchema", targets: ["ProtoSchema"]),
         .library(name: "ProtectionMessages", targets: ["ProtectionMessages"]),
+        .library(name: "RPCCore", targets: ["RPCCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Runtime: wire format, limits, UTF-8, proto3 JSON helpers. No NIO, no Foundation.
@@ -24,6 +26,9 @@ let package = Package(
         .target(
             name: "ProtectionMessages", dependencies: ["ProtoWire"],
             path: "Sources/ProtectionMessages", swiftSettings: strict),
+
+        // RPC core: status, errors, metadata, streams, transports, client/server. No NIO, no Foundation.
+        .target(name: "RPCCore", path: "Sources/RPCCore", swiftSettings: strict),
 
         // Code generation, declared here so `swift run protogen` works from the root.
         .target(
@@ -52,7 +57,20 @@ let package = Package(
             name: "CSchemaC", dependencies: ["CProtobufC"], path: "Tests/Support/CSchemaC",
             cSettings: [.unsafeFlags(["-O2"])]),
 
+        // Frame codec and connection state machines for the TCP transport.
+        .target(
+            name: "RPCTransportTCP", dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            path: "Sources/RPCTransportTCP", swiftSettings: strict),
+
+        .testTarget(
+            name: "RPCTransportTCPTests",
+            dependencies: [
+                "RPCTransportTCP", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
         .testTarget(name: "ProtoWireTests", dependencies: ["ProtoWire"], swiftSettings: strict),
+        .testTarget(name: "RPCCoreTests", dependencies: ["RPCCore"], swiftSettings: strict),
         .testTarget(
             name: "ProtoSchemaTests", dependencies: ["ProtoSchema", "ProtoSwiftEmitter"],
             swiftSettings: strict),

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ProtoWire
 import ConformanceMessages
+import ProtectionMessages
 
 /// Behaviour of the generated codec that the cross-checks do not pin down
 /// one rule at a time: explicit byte vectors and JSON texts.
@@ -158,5 +159,26 @@ struct GeneratedCodecTests {
         copy.child?.label = "changed"
         #expect(back.child?.label == "leaf")
         #expect(try decode(TreeNode.self, try json(root)) == root)
+    }
+}
+
+@Suite("README example")
+struct ReadmeExampleTests {
+    @Test("the generated-types example in README.md holds")
+    func money() throws {
+        var money = Money()
+        money.amountMinor = 1250
+        money.currency = "CNY"
+        let bytes = money.serializedBytes()
+        #expect(bytes == [0x08, 0xE2, 0x09, 0x12, 0x03, 0x43, 0x4E, 0x59])
+        #expect(try Money(serializedBytes: bytes) == money)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = try encoder.encode(money)
+        #expect(String(decoding: json, as: UTF8.self) == #"{"amountMinor":"1250","currency":"CNY"}"#)
+        #expect(try JSONDecoder().decode(Money.self, from: json) == money)
+        let readme = try String(contentsOfFile: packageRoot + "/README.md", encoding: .utf8)
+        #expect(readme.contains("// [0x08, 0xE2, 0x09, 0x12, 0x03, 0x43, 0x4E, 0x59]"))
+        #expect(readme.contains(#"// {"amountMinor":"1250","currency":"CNY"}"#))
     }
 }
