@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "ProtoSchema", targets: ["ProtoSchema"]),
         .library(name: "ProtectionMessages", targets: ["ProtectionMessages"]),
         .library(name: "RPCCore", targets: ["RPCCore"]),
+        .library(name: "ProtectionServices", targets: ["ProtectionServices"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,6 +30,11 @@ let package = Package(
 
         // RPC core: status, errors, metadata, streams, transports, client/server. No NIO, no Foundation.
         .target(name: "RPCCore", path: "Sources/RPCCore", swiftSettings: strict),
+
+        // The schema's services (generated): descriptors, handler protocols, method tables, clients.
+        .target(
+            name: "ProtectionServices", dependencies: ["ProtectionMessages", "ProtoWire", "RPCCore"],
+            path: "Sources/ProtectionServices", swiftSettings: strict),
 
         // Code generation, declared here so `swift run protogen` works from the root.
         .target(
@@ -59,18 +65,25 @@ let package = Package(
 
         // Frame codec and connection state machines for the TCP transport.
         .target(
-            name: "RPCTransportTCP", dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            name: "RPCTransportTCP",
+            dependencies: [
+                "RPCCore", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             path: "Sources/RPCTransportTCP", swiftSettings: strict),
 
         .testTarget(
             name: "RPCTransportTCPTests",
             dependencies: [
-                "RPCTransportTCP", .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
+                "RPCTransportTCP", "RPCCore", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict),
         .testTarget(name: "ProtoWireTests", dependencies: ["ProtoWire"], swiftSettings: strict),
         .testTarget(name: "RPCCoreTests", dependencies: ["RPCCore"], swiftSettings: strict),
+        .testTarget(
+            name: "ProtectionServicesTests", dependencies: ["ProtectionServices", "ProtectionMessages", "RPCCore"],
+            swiftSettings: strict),
         .testTarget(
             name: "ProtoSchemaTests", dependencies: ["ProtoSchema", "ProtoSwiftEmitter"],
             swiftSettings: strict),

@@ -51,7 +51,7 @@ phase "generated code is current"
 swift build --product protogen
 swift run --skip-build protogen generate --check
 swift run --skip-build protogen generate --check --schema Tests/Support/schema \
-    --out Tests/Support/ConformanceMessages/Generated --module ConformanceMessages
+    --out Tests/Support/ConformanceMessages/Generated --module ConformanceMessages --no-services
 swift run --skip-build protogen docs --check
 bash scripts/generate-c.sh --check
 python3 scripts/make-python-vectors.py --check

@@ -4,7 +4,9 @@ import Testing
 @testable import RPCCore
 
 /// Polls `condition` until it holds or `timeout` passes; returns whether it held.
-func eventually(timeout: Duration = .seconds(10), _ condition: @Sendable () -> Bool) async -> Bool {
+/// The bound is generous: in a full test run on two cores, CPU-bound suites
+/// running alongside can keep a task waiting for a thread for many seconds.
+func eventually(timeout: Duration = .seconds(120), _ condition: @Sendable () -> Bool) async -> Bool {
     let deadline = ContinuousClock.now.advanced(by: timeout)
     while ContinuousClock.now < deadline {
         if condition() { return true }

@@ -16,6 +16,28 @@ public struct ModuleEmitter {
         self.schemaRootForHeader = schemaRootForHeader
     }
 
+    /// The services of the schema as Swift (method descriptors, handler
+    /// protocols, method tables, typed clients), one file per `.proto` file
+    /// that declares services, for a module importing `messagesModule` and `RPCCore`.
+    public func emitServices(messagesModule: String) -> [String: String] {
+        let types = TypeResolver(schema: schema)
+        var out: [String: String] = [:]
+        for file in schema.files where !Schema.isWellKnown(file: file.path) && !file.services.isEmpty {
+            var w = CodeWriter()
+            header(&w, source: schemaRootForHeader + "/" + file.path)
+            w.line("import \(messagesModule)")
+            w.line("import RPCCore")
+            for s in file.services {
+                w.line()
+                ServiceEmitter(types: types, service: schema.services[s]!).emit(&w)
+            }
+            var name = Self.outputName(file.path)
+            name.removeLast(".pb.swift".count)
+            out[name + ".services.swift"] = w.text
+        }
+        return out
+    }
+
     /// Output file name (relative to the Generated folder) to contents.
     public func emit() -> [String: String] {
         let types = TypeResolver(schema: schema)

@@ -17,36 +17,53 @@ struct Generate: ParsableCommand {
     @Option(help: "The Swift module the generated files belong to.")
     var module = "ProtectionMessages"
 
+    @Option(help: "The folder the generated services (descriptors, handler protocols, clients) go to.")
+    var servicesOut = "Sources/ProtectionServices/Generated"
+
+    @Flag(help: "Generate messages only.")
+    var noServices = false
+
     @Flag(help: "Write nothing; exit 1 when a generated file is out of date.")
     var check = false
 
     func run() throws {
         let loaded = try loadSchema(schema)
-        let files = ModuleEmitter(schema: loaded, moduleName: module, schemaRootForHeader: schema).emit()
-        let fm = FileManager.default
-        var stale: [String] = []
-        if !check { try fm.createDirectory(atPath: out, withIntermediateDirectories: true) }
-        for (name, text) in files.sorted(by: { $0.key < $1.key }) {
-            let path = out + "/" + name
-            if (try? String(contentsOfFile: path, encoding: .utf8)) == text { continue }
-            stale.append(path)
-            if !check { try text.write(toFile: path, atomically: true, encoding: .utf8) }
-        }
-        // Files generated earlier from .proto files that no longer exist.
-        let existing = (try? fm.contentsOfDirectory(atPath: out)) ?? []
-        for name in existing where name.hasSuffix(".swift") && files[name] == nil {
-            stale.append(out + "/" + name)
-            if !check { try fm.removeItem(atPath: out + "/" + name) }
+        let emitter = ModuleEmitter(schema: loaded, moduleName: module, schemaRootForHeader: schema)
+        var stale = try write(emitter.emit(), to: out)
+        var count = 1
+        if !noServices {
+            stale += try write(emitter.emitServices(messagesModule: module), to: servicesOut)
+            count += 1
         }
         if check {
             if !stale.isEmpty {
                 for s in stale { printError("out of date: \(s)") }
                 throw ExitCode(1)
             }
-            print("\(files.count) generated files are up to date")
+            print("generated files in \(count) folder(s) are up to date")
         } else {
-            print("generated \(files.count) files in \(out) (\(stale.count) changed)")
+            print("generated \(noServices ? out : out + " and " + servicesOut) (\(stale.count) files changed)")
         }
+    }
+
+    /// Writes `files` into `folder` (unless checking) and removes generated
+    /// files no longer produced; returns the paths that were out of date.
+    func write(_ files: [String: String], to folder: String) throws -> [String] {
+        let fm = FileManager.default
+        var stale: [String] = []
+        if !check { try fm.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        for (name, text) in files.sorted(by: { $0.key < $1.key }) {
+            let path = folder + "/" + name
+            if (try? String(contentsOfFile: path, encoding: .utf8)) == text { continue }
+            stale.append(path)
+            if !check { try text.write(toFile: path, atomically: true, encoding: .utf8) }
+        }
+        // Files generated earlier from .proto files that no longer exist.
+        for name in (try? fm.contentsOfDirectory(atPath: folder)) ?? [] where name.hasSuffix(".swift") && files[name] == nil {
+            stale.append(folder + "/" + name)
+            if !check { try fm.removeItem(atPath: folder + "/" + name) }
+        }
+        return stale
     }
 }
 
