@@ -10,6 +10,7 @@ public enum Subjects {
     static func attachment(_ name: String, _ size: Int64) -> Attachment {
         var a = Attachment()
         a.uri = "oss://evidence/2025/01/" + name
+        a.sha256Hex = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
         a.mediaType = "image/jpeg"
         a.sizeBytes = size
         return a
@@ -42,7 +43,7 @@ public enum Subjects {
 
         var weight = EvidenceItem()
         weight.evidenceId = "E-2"
-        weight.caption = "发货与退货称重对比"
+        weight.caption = "weight at dispatch vs at return"
         var w = WeightRecordEvidence()
         w.trackingNumber = "SF1234567890123"
         var out = WeightMeasurement()
