@@ -1,0 +1,196 @@
+import NIOCore
+import NIOPosix
+import RPCCore
+import Synchronization
+
+/// Accepts calls over TCP with the framed protocol of `docs/PROTOCOL.md`.
+///
+/// Each connection is an `NIOAsyncChannel` served in a discarding task group; a thin
+/// channel handler drives a ``ConnectionStateMachine`` and hands every call to the
+/// stream handler with a ``ServerContext`` (peer, deadline, request metadata).
+/// ``beginGracefulShutdown()`` stops accepting connections, sends GOAWAY(NO_ERROR) on
+/// every connection, lets calls in flight finish (refusing new ones with UNAVAILABLE)
+/// and closes each connection when it has none left, or when the grace period ends.
+public final class TCPServerTransport: ServerTransport {
+    public struct Configuration: Sendable {
+        /// The address to listen on.
+        public var host: String
+        /// The port to listen on; 0 picks a free one (see ``TCPServerTransport/listeningPort``).
+        public var port: Int
+        /// What each connection announces in SETTINGS and enforces.
+        public var connection: ConnectionStateMachine.Configuration
+        /// How long a draining connection may keep serving calls before it is closed anyway.
+        public var drainGracePeriod: TimeAmount
+        /// How long a new connection may take to send SETTINGS and acknowledge ours.
+        public var settingsTimeout: TimeAmount
+        /// A connection with no stream open this long is closed with GOAWAY(IDLE_TIMEOUT); nil: never.
+        public var idleTimeout: TimeAmount?
+
+        public init(
+            host: String = "127.0.0.1", port: Int = 7878,
+            connection: ConnectionStateMachine.Configuration = ConnectionStateMachine.Configuration(),
+            drainGracePeriod: TimeAmount = .seconds(30), settingsTimeout: TimeAmount = .seconds(10),
+            idleTimeout: TimeAmount? = .minutes(5)
+        ) {
+            self.host = host
+            self.port = port
+            self.connection = connection
+            self.drainGracePeriod = drainGracePeriod
+            self.settingsTimeout = settingsTimeout
+            self.idleTimeout = idleTimeout
+        }
+    }
+
+    private struct State {
+        var listening = false
+        var shuttingDown = false
+        var serverChannel: (any Channel)?
+        var connections: [ObjectIdentifier: any Channel] = [:]
+    }
+
+    public let configuration: Configuration
+    private let group: any EventLoopGroup
+    private let state = Mutex(State())
+    private let port = OneShot<Result<Int, any Error>>()
+
+    /// A transport listening on `configuration`'s address, on `group` (by default the
+    /// shared singleton loop group).
+    public init(
+        configuration: Configuration = Configuration(),
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        self.configuration = configuration
+        self.group = eventLoopGroup
+    }
+
+    /// The port the transport listens on, once it does (waits for ``listen(streamHandler:)``
+    /// to bind); throws if binding failed.
+    public var listeningPort: Int {
+        get async throws { try await port.value.get() }
+    }
+
+    public func listen(
+        streamHandler: @escaping @Sendable (RPCServerStream, ServerContext) async -> Void
+    ) async throws {
+        let alreadyListening = state.withLock { state in
+            defer { state.listening = true }
+            return state.listening
+        }
+        guard !alreadyListening else {
+            throw RPCError(code: .failedPrecondition, message: "The TCP server is already listening.")
+        }
+
+        let serverChannel: NIOAsyncChannel<NIOAsyncChannel<AcceptedStream, Never>, Never>
+        do {
+            serverChannel = try await ServerBootstrap(group: group)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .bind(host: configuration.host, port: configuration.port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try self.initializeConnection(channel)
+                    }
+                }
+        } catch {
+            port.set(.failure(error))
+            throw error
+        }
+        port.set(.success(serverChannel.channel.localAddress?.port ?? 0))
+        let closeNow = state.withLock { state in
+            state.serverChannel = serverChannel.channel
+            return state.shuttingDown
+        }
+        if closeNow { serverChannel.channel.close(promise: nil) }
+
+        try await serverChannel.executeThenClose { connections in
+            try await withThrowingDiscardingTaskGroup { group in
+                for try await connection in connections {
+                    group.addTask {
+                        try? await connection.executeThenClose { calls, _ in
+                            await withDiscardingTaskGroup { callGroup in
+                                do {
+                                    for try await call in calls {
+                                        callGroup.addTask { await streamHandler(call.stream, call.context) }
+                                    }
+                                } catch {
+                                    // The connection failed; its calls were failed with it.
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // A connection accepted while the listener closed may never have been handed over.
+        let leftovers = state.withLock { Array($0.connections.values) }
+        for connection in leftovers { connection.close(promise: nil) }
+    }
+
+    public func beginGracefulShutdown() {
+        let (serverChannel, connections) = state.withLock { state -> ((any Channel)?, [any Channel]) in
+            state.shuttingDown = true
+            return (state.serverChannel, Array(state.connections.values))
+        }
+        serverChannel?.close(promise: nil)
+        for connection in connections {
+            connection.pipeline.fireUserInboundEventTriggered(DrainConnectionEvent())
+        }
+    }
+
+    /// Sets up one accepted connection (on its event loop).
+    private func initializeConnection(_ channel: any Channel) throws -> NIOAsyncChannel<AcceptedStream, Never> {
+        let id = ObjectIdentifier(channel)
+        let drainOnStart = state.withLock { state in
+            if !state.shuttingDown { state.connections[id] = channel }
+            return state.shuttingDown
+        }
+        channel.closeFuture.whenComplete { _ in
+            _ = self.state.withLock { $0.connections.removeValue(forKey: id) }
+        }
+        let options = ConnectionHandler.Options(
+            drainGracePeriod: configuration.drainGracePeriod, settingsTimeout: configuration.settingsTimeout,
+            drainOnStart: drainOnStart, idleTimeout: configuration.idleTimeout)
+        try channel.pipeline.syncOperations.addFrameCodecHandlers(
+            maxFrameSize: configuration.connection.settings.maxFrameSize)
+        try channel.pipeline.syncOperations.addHandler(
+            ConnectionHandler(
+                role: .server, configuration: configuration.connection, options: options,
+                eventLoop: channel.eventLoop))
+        return try NIOAsyncChannel<AcceptedStream, Never>(wrappingChannelSynchronously: channel)
+    }
+}
+
+/// A value set once and awaited by any number of tasks.
+final class OneShot<Value: Sendable>: Sendable {
+    private struct State {
+        var value: Value?
+        var waiters: [CheckedContinuation<Value, Never>] = []
+    }
+
+    private let state = Mutex(State())
+
+    init() {}
+
+    /// Sets the value (the first call wins) and wakes every waiter.
+    func set(_ value: Value) {
+        let waiters = state.withLock { state -> [CheckedContinuation<Value, Never>] in
+            guard state.value == nil else { return [] }
+            state.value = value
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume(returning: value) }
+    }
+
+    var value: Value {
+        get async {
+            await withCheckedContinuation { continuation in
+                let ready = state.withLock { state -> Value? in
+                    if let value = state.value { return value }
+                    state.waiters.append(continuation)
+                    return nil
+                }
+                if let ready { continuation.resume(returning: ready) }
+            }
+        }
+    }
+}
