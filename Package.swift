@@ -75,12 +75,16 @@ let package = Package(
         .testTarget(
             name: "RPCTransportTCPTests",
             dependencies: [
-                "RPCTransportTCP", "RPCCore", .product(name: "NIOCore", package: "swift-nio"),
+                "RPCTransportTCP", "RPCCore", "RPCTestSupport", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict),
         .testTarget(name: "ProtoWireTests", dependencies: ["ProtoWire"], swiftSettings: strict),
-        .testTarget(name: "RPCCoreTests", dependencies: ["RPCCore"], swiftSettings: strict),
+        // Test support: toy services shared by the RPC test targets.
+        .target(
+            name: "RPCTestSupport", dependencies: ["RPCCore"], path: "Tests/Support/RPCTestSupport",
+            swiftSettings: strict),
+        .testTarget(name: "RPCCoreTests", dependencies: ["RPCCore", "RPCTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ProtectionServicesTests", dependencies: ["ProtectionServices", "ProtectionMessages", "RPCCore"],
             swiftSettings: strict),

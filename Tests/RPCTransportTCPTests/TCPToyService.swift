@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import RPCCore
+import RPCTestSupport
 import RPCTransportTCP
 import Synchronization
 import Testing
@@ -8,11 +9,12 @@ import Testing
 /// A toy service whose messages are UTF-8 text, served over loopback TCP.
 enum TCPToy {
     static let service = "test.v1.TcpToy"
-    static let echo = MethodDescriptor(service: service, method: "Echo", kind: .unary)
-    static let expand = MethodDescriptor(service: service, method: "Expand", kind: .serverStreaming)
-    static let sum = MethodDescriptor(service: service, method: "Sum", kind: .clientStreaming)
-    static let shout = MethodDescriptor(service: service, method: "Shout", kind: .bidirectionalStreaming)
-    static let reject = MethodDescriptor(service: service, method: "Reject", kind: .unary)
+    static let shared = ToyMethods(service: service)
+    static let echo = shared.echo
+    static let expand = shared.expand
+    static let sum = shared.sum
+    static let shout = shared.shout
+    static let reject = shared.reject
     static let slow = MethodDescriptor(service: service, method: "Slow", kind: .unary)
     static let hold = MethodDescriptor(service: service, method: "Hold", kind: .unary)
     static let stall = MethodDescriptor(service: service, method: "Stall", kind: .clientStreaming)
@@ -20,8 +22,8 @@ enum TCPToy {
     static let whoAmI = MethodDescriptor(service: service, method: "WhoAmI", kind: .unary)
     static let missing = MethodDescriptor(service: service, method: "Missing", kind: .unary)
 
-    static let encode: @Sendable (String) -> [UInt8] = { Array($0.utf8) }
-    static let decode: @Sendable ([UInt8]) throws -> String = { String(decoding: $0, as: UTF8.self) }
+    static let encode = ToyMethods.encode
+    static let decode = ToyMethods.decode
 
     /// Signals between a test and the handlers it drives.
     final class Signals: Sendable {
@@ -43,28 +45,7 @@ enum TCPToy {
 
     static func router(signals: Signals = Signals()) -> RPCRouter {
         var router = RPCRouter()
-        router.registerUnary(echo, deserializer: decode, serializer: encode) { text, _ in text }
-        router.registerServerStreaming(expand, deserializer: decode, serializer: encode) { text, writer, _ in
-            for word in text.split(separator: " ") { try await writer.write(String(word)) }
-        }
-        router.registerClientStreaming(sum, deserializer: decode, serializer: encode) { numbers, _ in
-            var total = 0
-            for try await number in numbers {
-                guard let value = Int(number) else {
-                    throw RPCError(code: .invalidArgument, message: "'\(number)' is not a number")
-                }
-                total += value
-            }
-            return String(total)
-        }
-        router.registerBidirectionalStreaming(shout, deserializer: decode, serializer: encode) { texts, writer, _ in
-            for try await text in texts { try await writer.write(text.uppercased()) }
-        }
-        router.registerUnary(reject, deserializer: decode, serializer: encode) { (_: String, _) -> String in
-            throw RPCError(
-                code: .invalidArgument, message: "missing evidence", metadata: try Metadata([("x-field", "receipt")]),
-                details: [0x0A, 0x07] + Array("receipt".utf8))
-        }
+        shared.register(into: &router)
         router.registerUnary(slow, deserializer: decode, serializer: encode) { (_: String, context) -> String in
             signals.started.cancel(reason: .serverShutdown)
             do {
