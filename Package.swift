@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "ProtectionMessages", targets: ["ProtectionMessages"]),
         .library(name: "RPCCore", targets: ["RPCCore"]),
         .library(name: "ProtectionServices", targets: ["ProtectionServices"]),
+        .executable(name: "FuzzFrameDecoder", targets: ["FuzzFrameDecoder"]),
+        .executable(name: "FuzzMessageDecoder", targets: ["FuzzMessageDecoder"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -63,14 +65,27 @@ let package = Package(
             name: "CSchemaC", dependencies: ["CProtobufC"], path: "Tests/Support/CSchemaC",
             cSettings: [.unsafeFlags(["-O2"])]),
 
-        // Frame codec and connection state machines for the TCP transport.
+        // The frame layer of the TCP transport: frame types, codec, decoder. NIOCore only.
+        .target(
+            name: "RPCFrames", dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            path: "Sources/RPCFrames", swiftSettings: strict),
+        // Connection state machines and transports for the TCP transport.
         .target(
             name: "RPCTransportTCP",
             dependencies: [
-                "RPCCore", .product(name: "NIOCore", package: "swift-nio"),
+                "RPCFrames", "RPCCore", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Sources/RPCTransportTCP", swiftSettings: strict),
+
+        // libFuzzer harnesses; built with the fuzzer flags only in scripts/test.sh.
+        .executableTarget(
+            name: "FuzzFrameDecoder",
+            dependencies: ["RPCFrames", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Fuzz/FuzzFrameDecoder", swiftSettings: strict),
+        .executableTarget(
+            name: "FuzzMessageDecoder", dependencies: ["ProtoWire", "ProtectionMessages"],
+            path: "Fuzz/FuzzMessageDecoder", swiftSettings: strict),
 
         .testTarget(
             name: "RPCTransportTCPTests",

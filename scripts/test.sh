@@ -82,5 +82,17 @@ swift build --build-tests
 phase "tests"
 swift test --skip-build 2>&1 | tee "$tmp/test.log"
 
+phase "fuzz: frame decoder and message decoder, 30 s each"
+# Own scratch path, so neither build undoes the other. New inputs go to a temporary
+# folder (the first one given); the committed seeds stay as they are. Any crash fails.
+for fuzzer in FuzzFrameDecoder FuzzMessageDecoder; do
+    swift build -c debug --scratch-path .build-fuzz --product "$fuzzer" \
+        --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address 2>&1 \
+        | { grep -v 'ld.gold: warning: Cannot export local symbol' || true; }
+    SWIFT_BACKTRACE=enable=no ".build-fuzz/debug/$fuzzer" -max_total_time=30 \
+        "$(mktemp -d -p "$tmp")" "Fuzz/corpus/$fuzzer" 2>&1 \
+        | { grep -vE '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse|RELOAD)' || true; }
+done
+
 phase "summary"
 echo "all checks passed in $(( $(date +%s) - total_start ))s"
