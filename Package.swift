@@ -100,6 +100,10 @@ let package = Package(
             name: "RPCTestSupport", dependencies: ["RPCCore"], path: "Tests/Support/RPCTestSupport",
             swiftSettings: strict),
         .testTarget(name: "RPCCoreTests", dependencies: ["RPCCore", "RPCTestSupport"], swiftSettings: strict),
+        // Serves the toy service over TCP for the client written from docs/PROTOCOL.md (Tests/interop).
+        .executableTarget(
+            name: "InteropServer", dependencies: ["RPCCore", "RPCTransportTCP", "RPCTestSupport"],
+            path: "Tests/Support/InteropServer", swiftSettings: strict),
         .testTarget(
             name: "ProtectionServicesTests", dependencies: ["ProtectionServices", "ProtectionMessages", "RPCCore"],
             swiftSettings: strict),

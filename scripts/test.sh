@@ -82,6 +82,44 @@ swift build --build-tests
 phase "tests"
 swift test --skip-build 2>&1 | tee "$tmp/test.log"
 
+phase "interop: python client written from docs/PROTOCOL.md"
+# The toy service over TCP, answering a stdlib-only client written from the protocol
+# document alone. The server stops when its stdin closes.
+interop_server="$(swift build --show-bin-path)/InteropServer"
+[[ -x $interop_server ]] || { echo "missing $interop_server (built by \"build tests\")" >&2; exit 1; }
+interop_dir=$(mktemp -d -p "$tmp")
+mkfifo "$interop_dir/stdin"
+"$interop_server" <"$interop_dir/stdin" >"$interop_dir/stdout" &
+interop_pid=$!
+exec {interop_stdin}>"$interop_dir/stdin"
+stop_interop_server() {
+    exec {interop_stdin}>&-
+    for _ in $(seq 100); do
+        kill -0 "$interop_pid" 2>/dev/null || break
+        sleep 0.2
+    done
+    kill -0 "$interop_pid" 2>/dev/null && { echo "InteropServer did not stop; killing it" >&2; kill -KILL "$interop_pid"; }
+    wait "$interop_pid"
+}
+interop_port=
+for _ in $(seq 150); do
+    interop_port=$(sed -n '1s/^listening \([0-9][0-9]*\)$/\1/p' "$interop_dir/stdout")
+    [[ -n $interop_port ]] && break
+    kill -0 "$interop_pid" 2>/dev/null || break
+    sleep 0.2
+done
+if [[ -z $interop_port ]]; then
+    echo "InteropServer did not report its port within 30 s" >&2
+    kill -KILL "$interop_pid" 2>/dev/null || true
+    exit 1
+fi
+client_status=0
+python3 Tests/interop/client.py 127.0.0.1 "$interop_port" || client_status=$?
+server_status=0
+stop_interop_server || server_status=$?
+((client_status == 0)) || { echo "interop client failed" >&2; exit 1; }
+((server_status == 0)) || { echo "InteropServer exited with status $server_status" >&2; exit 1; }
+
 phase "fuzz: frame decoder and message decoder, 30 s each"
 # Own scratch path, so neither build undoes the other. New inputs go to a temporary
 # folder (the first one given); the committed seeds stay as they are. Any crash fails.
