@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates the peers' code from ../schema (committed output; never run in CI):
+# Regenerates swift-protobuf's code from ../schema (committed output; never run in CI):
 #   Sources/SwiftProtobufPeer/Generated  protoc-gen-swift (apple/swift-protobuf 1.39.0)
-#   Sources/ProtobufCPeer/generated, include  protoc-c (Debian's protobuf-c-compiler)
+# The protobuf-c peer compiles the root package's protoc-c output through
+# symbolic links (Sources/ProtobufCPeer/generated, include), made by scripts/generate-c.sh.
 # PROTOC_GEN_SWIFT names the plugin binary; build it once from a checkout of
 # swift-protobuf 1.39.0 with `swift build --product protoc-gen-swift` (debug is
 # enough: its output is the same as a release build's).
@@ -22,16 +23,4 @@ find "$tmp" -name '*.pb.swift' | while read -r f; do
     cp "$f" "$out/$(echo "$rel" | tr / _)"
 done
 
-c="$here/Sources/ProtobufCPeer"
-rm -rf "$c/generated" "$c/include/protection" "$c/include/google"
-rm -rf "$tmp"/* && protoc -I schema --c_out="$tmp" "${protos[@]}" google/protobuf/timestamp.proto google/protobuf/duration.proto
-find "$tmp" -type f | while read -r f; do
-    rel="${f#"$tmp"/}"
-    case "$rel" in
-        *.h) dest="$c/include/$rel" ;;
-        *.c) dest="$c/generated/$rel" ;;
-    esac
-    mkdir -p "$(dirname "$dest")"
-    cp "$f" "$dest"
-done
 echo "peers regenerated from ${#protos[@]} files"
