@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "ProtectionMessages", targets: ["ProtectionMessages"]),
         .library(name: "RPCCore", targets: ["RPCCore"]),
         .library(name: "ProtectionServices", targets: ["ProtectionServices"]),
+        .library(name: "RPCTransportTCP", targets: ["RPCTransportTCP"]),
         .executable(name: "FuzzFrameDecoder", targets: ["FuzzFrameDecoder"]),
         .executable(name: "FuzzMessageDecoder", targets: ["FuzzMessageDecoder"]),
     ],

@@ -3,21 +3,24 @@ import NIOPosix
 import RPCCore
 import Synchronization
 
-/// Opens calls to one server over TCP with the framed protocol of `docs/PROTOCOL.md`.
+/// Opens calls to one or more servers over TCP with the framed protocol of `docs/PROTOCOL.md`.
 ///
-/// One connection carries every call, one stream each. It is opened by ``connect()``
-/// or by the first call, after the SETTINGS exchange; when it closes or the server
-/// sends GOAWAY, the next call opens a new one. TRAILERS become the call's status;
-/// a request message over the server's limit fails the call with RESOURCE_EXHAUSTED;
-/// a caller that leaves a call early (its task cancelled, its deadline passed) has
-/// the stream cancelled with CANCEL.
+/// Each endpoint has at most one usable connection, which carries many calls, one
+/// stream each; calls go to the endpoints with a usable connection in turn
+/// (round-robin). While ``connect()`` runs, every endpoint is kept connected: a
+/// connection that closes is opened again, and an endpoint that fails to connect is
+/// tried again after an exponential ``Backoff``. Without it, calls open connections
+/// as they need them. When no endpoint can be reached, a call fails at once with
+/// UNAVAILABLE, unless its options say `waitForReady`: then it waits (within its
+/// timeout) for a connection. TRAILERS become the call's status; a request message
+/// over the server's limit fails the call with RESOURCE_EXHAUSTED; a caller that
+/// leaves a call early (its task cancelled, its deadline passed) has the stream
+/// cancelled with CANCEL.
 public final class TCPClientTransport: ClientTransport {
     public struct Configuration: Sendable {
-        /// The server's host.
-        public var host: String
-        /// The server's port.
-        public var port: Int
-        /// What the connection announces in SETTINGS and enforces.
+        /// The servers, tried in turn; at least one.
+        public var endpoints: [Endpoint]
+        /// What each connection announces in SETTINGS and enforces.
         public var connection: ConnectionStateMachine.Configuration
         /// How long connecting may take (TCP).
         public var connectTimeout: TimeAmount
@@ -27,20 +30,39 @@ public final class TCPClientTransport: ClientTransport {
         public var keepaliveInterval: TimeAmount?
         /// The connection is closed (its calls fail with UNAVAILABLE) when a PONG takes longer.
         public var keepaliveTimeout: TimeAmount
+        /// How long to wait before connecting again to an endpoint that failed.
+        public var backoff: Backoff
 
+        /// A client of the servers at `endpoints` (at least one).
         public init(
-            host: String = "127.0.0.1", port: Int = 7878,
+            endpoints: [Endpoint],
             connection: ConnectionStateMachine.Configuration = ConnectionStateMachine.Configuration(),
             connectTimeout: TimeAmount = .seconds(10), settingsTimeout: TimeAmount = .seconds(10),
-            keepaliveInterval: TimeAmount? = .seconds(30), keepaliveTimeout: TimeAmount = .seconds(10)
+            keepaliveInterval: TimeAmount? = .seconds(30), keepaliveTimeout: TimeAmount = .seconds(10),
+            backoff: Backoff = Backoff()
         ) {
-            self.host = host
-            self.port = port
+            precondition(!endpoints.isEmpty, "A client needs at least one endpoint.")
+            self.endpoints = endpoints
             self.connection = connection
             self.connectTimeout = connectTimeout
             self.settingsTimeout = settingsTimeout
             self.keepaliveInterval = keepaliveInterval
             self.keepaliveTimeout = keepaliveTimeout
+            self.backoff = backoff
+        }
+
+        /// A client of the one server at `host`:`port`.
+        public init(
+            host: String = "127.0.0.1", port: Int = 7878,
+            connection: ConnectionStateMachine.Configuration = ConnectionStateMachine.Configuration(),
+            connectTimeout: TimeAmount = .seconds(10), settingsTimeout: TimeAmount = .seconds(10),
+            keepaliveInterval: TimeAmount? = .seconds(30), keepaliveTimeout: TimeAmount = .seconds(10),
+            backoff: Backoff = Backoff()
+        ) {
+            self.init(
+                endpoints: [Endpoint(host: host, port: port)], connection: connection, connectTimeout: connectTimeout,
+                settingsTimeout: settingsTimeout, keepaliveInterval: keepaliveInterval,
+                keepaliveTimeout: keepaliveTimeout, backoff: backoff)
         }
     }
 
@@ -51,57 +73,61 @@ public final class TCPClientTransport: ClientTransport {
         var ready: EventLoopFuture<Void>
     }
 
-    private enum Phase {
-        case idle
-        case connecting(EventLoopFuture<Connection>)
-        case ready(Connection)
-        case shutDown
+    /// One attempt to connect an endpoint; completed once the balancer knows its outcome.
+    final class Attempt: Sendable {
+        let promise: EventLoopPromise<Connection>
+        init(_ promise: EventLoopPromise<Connection>) { self.promise = promise }
     }
 
     private struct State {
-        var phase = Phase.idle
-        /// A connection still in its SETTINGS exchange, closed if shutdown begins meanwhile.
-        var handshaking: (any Channel)?
+        var balancer: EndpointBalancer<Connection, Attempt>
+        var isShutDown = false
+        /// Connections still in their SETTINGS exchange, closed if shutdown begins meanwhile.
+        var handshaking: [ObjectIdentifier: any Channel] = [:]
     }
 
     public let configuration: Configuration
     private let group: any EventLoopGroup
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     private let shutdown = ServerContext.Cancellation()
-    /// The connection open when shutdown began, to wait for.
-    private let lastConnection = Mutex<Connection?>(nil)
+    /// The connections open when shutdown began, to wait for.
+    private let lastConnections = Mutex<[Connection]>([])
 
-    /// A transport for the server at `configuration`'s address, on `group` (by default
-    /// the shared singleton loop group).
+    /// A transport for the servers at `configuration`'s endpoints, on `group` (by
+    /// default the shared singleton loop group).
     public init(
         configuration: Configuration, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         self.configuration = configuration
         self.group = eventLoopGroup
+        self.state = Mutex(State(balancer: EndpointBalancer(endpoints: configuration.endpoints, backoff: configuration.backoff)))
     }
 
-    /// Connects (failures are left for calls to report), then returns once
-    /// ``beginGracefulShutdown()`` has been called and the connection has drained.
+    /// Keeps every endpoint connected (reconnecting with backoff) until
+    /// ``beginGracefulShutdown()`` has been called, then returns once the connections
+    /// have drained. Failures to connect are left for calls to report.
     public func connect() async throws {
-        _ = try? await self.connection()
-        await shutdown.cancelled()
-        if let connection = lastConnection.withLock({ $0 }) {
+        await withDiscardingTaskGroup { group in
+            for index in configuration.endpoints.indices {
+                group.addTask { await self.maintain(index) }
+            }
+            await shutdown.cancelled()
+            group.cancelAll()
+        }
+        for connection in lastConnections.withLock({ $0 }) {
             try? await connection.channel.closeFuture.get()
         }
     }
 
     public func beginGracefulShutdown() {
-        let (current, handshaking) = state.withLock { state -> (Connection?, (any Channel)?) in
-            defer {
-                state.phase = .shutDown
-                state.handshaking = nil
-            }
-            if case .ready(let connection) = state.phase { return (connection, state.handshaking) }
-            return (nil, state.handshaking)
+        let (current, handshaking) = state.withLock { state -> ([Connection], [any Channel]) in
+            state.isShutDown = true
+            defer { state.handshaking = [:] }
+            return (state.balancer.connections, Array(state.handshaking.values))
         }
-        lastConnection.withLock { $0 = current }
-        handshaking?.close(promise: nil)
-        current?.handler.execute { $0.drain() }
+        lastConnections.withLock { $0 = current }
+        for channel in handshaking { channel.close(promise: nil) }
+        for connection in current { connection.handler.execute { $0.drain() } }
         shutdown.cancel(reason: .serverShutdown)
     }
 
@@ -109,7 +135,7 @@ public final class TCPClientTransport: ClientTransport {
         descriptor: MethodDescriptor, options: CallOptions, _ body: (RPCClientStream) async throws -> Result
     ) async throws -> Result {
         let deadline = Deadline.forCall(options)
-        let connection = try await self.connection()
+        let connection = try await self.connection(waitForReady: options.waitForReady)
         let handler = connection.handler
         let call = ClientCall(method: descriptor.fullyQualifiedMethod, deadline: deadline, handler: handler)
         let stream = RPCClientStream(
@@ -130,47 +156,98 @@ public final class TCPClientTransport: ClientTransport {
         return try await body(stream)
     }
 
-    /// The ready connection, opening one if there is none (or it is closing).
-    func connection() async throws -> Connection {
-        let future = try state.withLock { state throws(RPCError) -> EventLoopFuture<Connection> in
-            switch state.phase {
-            case .shutDown:
-                throw RPCError(code: .unavailable, message: "The TCP client has shut down.")
-            case .connecting(let future):
-                return future
-            case .ready(let connection) where connection.flags.isUsable:
-                return connection.channel.eventLoop.makeSucceededFuture(connection)
-            case .ready, .idle:
-                let future = self.makeConnection()
-                state.phase = .connecting(future)
-                return future
+    private static let shutDownError = RPCError(code: .unavailable, message: "The TCP client has shut down.")
+
+    /// A usable connection for the next call: the next endpoint's in turn, opening
+    /// one if none is usable. With `waitForReady`, waits while every endpoint is
+    /// backing off; otherwise fails with UNAVAILABLE.
+    func connection(waitForReady: Bool = false) async throws -> Connection {
+        while true {
+            let choice = try state.withLock { state throws(RPCError) in
+                guard !state.isShutDown else { throw Self.shutDownError }
+                return state.balancer.choose(
+                    now: .now, isUsable: { $0.flags.isUsable }, connect: { _ in self.makeAttempt() })
             }
-        }
-        do {
-            let connection = try await future.get()
-            let isShutDown = state.withLock { state -> Bool in
-                if case .connecting(let current) = state.phase, current === future { state.phase = .ready(connection) }
-                if case .shutDown = state.phase { return true }
-                return false
+            switch choice {
+            case .use(let connection):
+                return connection
+            case .await(let attempt, let index, let isNew):
+                if isNew { start(attempt, index: index) }
+                if let connection = try? await attempt.promise.futureResult.get() { return connection }
+                if state.withLock({ $0.isShutDown }) { throw Self.shutDownError }
+            case .unavailable(let retryAt, let reasons):
+                guard waitForReady else {
+                    throw RPCError(code: .unavailable, message: "No server could be reached: \(reasons).")
+                }
+                try await Task.sleep(until: retryAt, clock: .continuous)
             }
-            if isShutDown {
-                connection.handler.execute { $0.drain() }
-                throw RPCError(code: .unavailable, message: "The TCP client has shut down.")
-            }
-            return connection
-        } catch let error as RPCError {
-            throw error
-        } catch {
-            state.withLock { state in
-                if case .connecting(let current) = state.phase, current === future { state.phase = .idle }
-            }
-            throw RPCError(
-                code: .unavailable,
-                message: "Could not connect to \(configuration.host):\(configuration.port).", cause: error)
         }
     }
 
-    private func makeConnection() -> EventLoopFuture<Connection> {
+    /// Keeps endpoint `index` connected until shutdown.
+    private func maintain(_ index: Int) async {
+        while !Task.isCancelled {
+            let upkeep = state.withLock { state -> EndpointBalancer<Connection, Attempt>.Upkeep? in
+                guard !state.isShutDown else { return nil }
+                return state.balancer.upkeep(
+                    index, now: .now, isUsable: { $0.flags.isUsable }, connect: { _ in self.makeAttempt() })
+            }
+            switch upkeep {
+            case nil:
+                return
+            case .await(let attempt, let isNew):
+                if isNew { start(attempt, index: index) }
+                _ = try? await attempt.promise.futureResult.get()
+            case .watch(let connection):
+                try? await connection.channel.closeFuture.get()
+            case .sleep(let until):
+                try? await Task.sleep(until: until, clock: .continuous)
+            }
+        }
+    }
+
+    private func makeAttempt() -> Attempt {
+        Attempt(group.next().makePromise(of: Connection.self))
+    }
+
+    /// Connects endpoint `index` for `attempt`; the balancer learns the outcome before
+    /// the attempt's waiters do.
+    private func start(_ attempt: Attempt, index: Int) {
+        makeConnection(to: configuration.endpoints[index]).whenComplete { result in
+            switch result {
+            case .success(let connection):
+                let isShutDown = self.state.withLock { state in
+                    state.balancer.connected(index, attempt: attempt, connection: connection, same: ===)
+                    return state.isShutDown
+                }
+                connection.channel.closeFuture.whenComplete { _ in
+                    self.state.withLock { state in
+                        state.balancer.closed(index) { $0.channel === connection.channel }
+                    }
+                }
+                if isShutDown {
+                    connection.handler.execute { $0.drain() }
+                    attempt.promise.fail(Self.shutDownError)
+                } else {
+                    attempt.promise.succeed(connection)
+                }
+            case .failure(let error):
+                self.state.withLock { state in
+                    _ = state.balancer.failed(
+                        index, attempt: attempt, error: Self.describe(error), now: .now,
+                        random: Double.random(in: 0...1), same: ===)
+                }
+                attempt.promise.fail(error)
+            }
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if let error = error as? RPCError { return error.message }
+        return String(describing: error)
+    }
+
+    private func makeConnection(to endpoint: Endpoint) -> EventLoopFuture<Connection> {
         let configuration = self.configuration
         let options = ConnectionHandler.Options(
             drainGracePeriod: .seconds(30), settingsTimeout: configuration.settingsTimeout,
@@ -188,7 +265,7 @@ public final class TCPClientTransport: ClientTransport {
                             eventLoop: channel.eventLoop))
                 }
             }
-            .connect(host: configuration.host, port: configuration.port)
+            .connect(host: endpoint.host, port: endpoint.port)
             .flatMap { channel in
                 channel.eventLoop.makeCompletedFuture { () throws -> Connection in
                     try self.handshakeStarted(channel)
@@ -198,25 +275,22 @@ public final class TCPClientTransport: ClientTransport {
                 }
             }
             .flatMap { connection in
-                connection.ready.map {
-                    self.state.withLock { state in
-                        if state.handshaking === connection.channel { state.handshaking = nil }
-                    }
-                    return connection
-                }
+                connection.ready.always { _ in
+                    _ = self.state.withLock { $0.handshaking.removeValue(forKey: ObjectIdentifier(connection.channel)) }
+                }.map { connection }
             }
     }
 
     /// Records a connection in its handshake, or refuses it once shutdown has begun.
     private func handshakeStarted(_ channel: any Channel) throws {
         let isShutDown = state.withLock { state -> Bool in
-            if case .shutDown = state.phase { return true }
-            state.handshaking = channel
+            if state.isShutDown { return true }
+            state.handshaking[ObjectIdentifier(channel)] = channel
             return false
         }
         if isShutDown {
             channel.close(promise: nil)
-            throw RPCError(code: .unavailable, message: "The TCP client has shut down.")
+            throw Self.shutDownError
         }
     }
 }
