@@ -8,12 +8,15 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "protogen", targets: ["protogen"]),
+        .executable(name: "protectionctl", targets: ["protectionctl"]),
         .library(name: "ProtoWire", targets: ["ProtoWire"]),
         .library(name: "ProtoSchema", targets: ["ProtoSchema"]),
         .library(name: "ProtectionMessages", targets: ["ProtectionMessages"]),
         .library(name: "RPCCore", targets: ["RPCCore"]),
         .library(name: "ProtectionServices", targets: ["ProtectionServices"]),
         .library(name: "RPCTransportTCP", targets: ["RPCTransportTCP"]),
+        .library(name: "ProtectionServer", targets: ["ProtectionServer"]),
+        .library(name: "SchemaClient", targets: ["SchemaClient"]),
         .executable(name: "FuzzFrameDecoder", targets: ["FuzzFrameDecoder"]),
         .executable(name: "FuzzMessageDecoder", targets: ["FuzzMessageDecoder"]),
     ],
@@ -38,6 +41,23 @@ let package = Package(
         .target(
             name: "ProtectionServices", dependencies: ["ProtectionMessages", "ProtoWire", "RPCCore"],
             path: "Sources/ProtectionServices", swiftSettings: strict),
+
+        // The server's handlers: health, reflection.
+        .target(
+            name: "ProtectionServer", dependencies: ["ProtectionServices", "ProtectionMessages", "RPCCore"],
+            path: "Sources/ProtectionServer", swiftSettings: strict),
+        // A client of any method through reflection and the dynamic codec.
+        .target(
+            name: "SchemaClient", dependencies: ["ProtoSchema", "ProtectionMessages", "ProtectionServices", "RPCCore"],
+            path: "Sources/SchemaClient", swiftSettings: strict),
+        // The client command line.
+        .executableTarget(
+            name: "protectionctl",
+            dependencies: [
+                "SchemaClient", "RPCCore", "RPCTransportTCP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/protectionctl", swiftSettings: strict),
 
         // Code generation, declared here so `swift run protogen` works from the root.
         .target(
@@ -107,6 +127,13 @@ let package = Package(
             path: "Tests/Support/InteropServer", swiftSettings: strict),
         .testTarget(
             name: "ProtectionServicesTests", dependencies: ["ProtectionServices", "ProtectionMessages", "RPCCore"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ProtectionServerTests",
+            dependencies: [
+                "ProtectionServer", "SchemaClient", "ProtectionServices", "ProtectionMessages", "RPCCore",
+                "RPCTransportTCP",
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "ProtoSchemaTests", dependencies: ["ProtoSchema", "ProtoSwiftEmitter"],

@@ -7,7 +7,7 @@ import ProtoWire
 /// The schema this module was generated from, served by reflection.
 public enum ProtectionMessagesSchema {
     /// SHA-256 over each file's path and text, in path order.
-    public static let hash = "0d757f8b283d56760c7102462e6785ccf4c856d3726ec98ab83451edbfc85f51"
+    public static let hash = "a99f14eabe25f587fa6afde874b5b16169109f1e9064a14edb32eb93ab71e63f"
 
     /// Each `.proto` file: its path under the schema root and its text.
     public static let files: [(path: String, source: String)] = [
@@ -1458,6 +1458,80 @@ message StreamFactsRequest {
 message StreamFactsResponse {
   // The acknowledgement of one fact.
   FactAck ack = 1;
+}
+
+"""#),
+        ("protection/v1/health.proto", #"""
+// Health checking: whether the process answers at all (liveness) apart from
+// whether it can serve calls now (readiness: started, its store reachable,
+// not draining), for the whole server or per service.
+syntax = "proto3";
+
+package protection.v1;
+
+// Which question a health check asks.
+enum HealthProbe {
+  // Not set; treated as readiness.
+  HEALTH_PROBE_UNSPECIFIED = 0;
+  // Is the process alive? Restart it if not. Stays SERVING while it drains.
+  HEALTH_PROBE_LIVENESS = 1;
+  // Can it serve calls now? Send traffic elsewhere if not.
+  HEALTH_PROBE_READINESS = 2;
+}
+
+// The answer of a health check.
+enum ServingStatus {
+  // Not set.
+  SERVING_STATUS_UNSPECIFIED = 0;
+  // Calls are served.
+  SERVING_STATUS_SERVING = 1;
+  // Calls are not served now (starting, a dependency down, draining).
+  SERVING_STATUS_NOT_SERVING = 2;
+  // The server has no service of that name (WatchHealth only; CheckHealth
+  // answers NOT_FOUND).
+  SERVING_STATUS_SERVICE_UNKNOWN = 3;
+}
+
+// Health service (no principal needed, so that load balancers can ask).
+service HealthService {
+  // The status of the server or of one service, now.
+  rpc CheckHealth(CheckHealthRequest) returns (CheckHealthResponse);
+  // The status now, then each change, until the caller cancels.
+  rpc WatchHealth(WatchHealthRequest) returns (stream WatchHealthResponse);
+}
+
+// Request of CheckHealth.
+message CheckHealthRequest {
+  // Full service name ("protection.v1.IntegrityService"); empty for the
+  // whole server.
+  string service = 1;
+  // Liveness or readiness (default readiness).
+  HealthProbe probe = 2;
+}
+
+// Response of CheckHealth.
+message CheckHealthResponse {
+  // The status.
+  ServingStatus status = 1;
+  // Why it is not serving (for people; empty when serving).
+  string reason = 2;
+}
+
+// Request of WatchHealth.
+message WatchHealthRequest {
+  // Full service name; empty for the whole server.
+  string service = 1;
+  // Liveness or readiness (default readiness).
+  HealthProbe probe = 2;
+}
+
+// One message of the WatchHealth stream: the first is the status when the
+// watch starts, each later one a change.
+message WatchHealthResponse {
+  // The status.
+  ServingStatus status = 1;
+  // Why it is not serving (for people; empty when serving).
+  string reason = 2;
 }
 
 """#),

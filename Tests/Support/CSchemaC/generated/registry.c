@@ -13,6 +13,7 @@
 #include "protection/v1/errors.pb-c.h"
 #include "protection/v1/evidence.pb-c.h"
 #include "protection/v1/facts.pb-c.h"
+#include "protection/v1/health.pb-c.h"
 #include "protection/v1/insurance.pb-c.h"
 #include "protection/v1/integrity.pb-c.h"
 #include "protection/v1/merchants.pb-c.h"
@@ -65,6 +66,8 @@ const ProtobufCMessageDescriptor *const schema_c_registry[] = {
     &protection__v1__check_after_sales_allowed_response__descriptor, // protection.v1.CheckAfterSalesAllowedResponse
     &protection__v1__check_cart_allowed_request__descriptor, // protection.v1.CheckCartAllowedRequest
     &protection__v1__check_cart_allowed_response__descriptor, // protection.v1.CheckCartAllowedResponse
+    &protection__v1__check_health_request__descriptor, // protection.v1.CheckHealthRequest
+    &protection__v1__check_health_response__descriptor, // protection.v1.CheckHealthResponse
     &protection__v1__check_order_allowed_request__descriptor, // protection.v1.CheckOrderAllowedRequest
     &protection__v1__check_order_allowed_response__descriptor, // protection.v1.CheckOrderAllowedResponse
     &protection__v1__clock_rules__descriptor, // protection.v1.ClockRules
@@ -246,6 +249,8 @@ const ProtobufCMessageDescriptor *const schema_c_registry[] = {
     &protection__v1__validate_rule_set_request__descriptor, // protection.v1.ValidateRuleSetRequest
     &protection__v1__validate_rule_set_response__descriptor, // protection.v1.ValidateRuleSetResponse
     &protection__v1__video_evidence__descriptor, // protection.v1.VideoEvidence
+    &protection__v1__watch_health_request__descriptor, // protection.v1.WatchHealthRequest
+    &protection__v1__watch_health_response__descriptor, // protection.v1.WatchHealthResponse
     &protection__v1__watch_heartbeat__descriptor, // protection.v1.WatchHeartbeat
     &protection__v1__watch_sanctions_request__descriptor, // protection.v1.WatchSanctionsRequest
     &protection__v1__watch_sanctions_response__descriptor, // protection.v1.WatchSanctionsResponse
