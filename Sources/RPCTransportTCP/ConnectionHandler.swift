@@ -63,6 +63,8 @@ final class ConnectionHandler: ChannelInboundHandler {
         var keepaliveTimeout: TimeAmount = .seconds(10)
         /// Server: close with GOAWAY(IDLE_TIMEOUT) after this long with no stream open (nil: never).
         var idleTimeout: TimeAmount? = nil
+        /// Where connection events are logged and counted.
+        var observer = ConnectionObserver()
     }
 
     enum Call {
@@ -217,8 +219,9 @@ final class ConnectionHandler: ChannelInboundHandler {
                 self.write(frames)
             case .peerSettings:
                 self.completeReady(nil)
-            case .schemaHashMismatch:
-                break  // never refused; the connection carries on
+            case .schemaHashMismatch(let local, let remote):
+                // Never refused (rolling deploys); logged and counted, the connection carries on.
+                self.options.observer.schemaHashMismatch(local: local, remote: remote, peer: self.peer)
             case .streamOpened(let id, let headers, let endStream):
                 self.openServerStream(id, headers, endStream: endStream)
             case .responseHeaders(let id, let headers):

@@ -1,3 +1,5 @@
+import CoreMetrics
+import Logging
 import NIOCore
 import NIOPosix
 import RPCCore
@@ -93,13 +95,20 @@ public final class TCPClientTransport: ClientTransport {
     /// The connections open when shutdown began, to wait for.
     private let lastConnections = Mutex<[Connection]>([])
 
+    private let observer: ConnectionObserver
+
     /// A transport for the servers at `configuration`'s endpoints, on `group` (by
-    /// default the shared singleton loop group).
+    /// default the shared singleton loop group), logging to `logger` (by default
+    /// nowhere) and counting with `metricsFactory` (by default the process's; see
+    /// ``ConnectionObserver``).
     public init(
-        configuration: Configuration, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        configuration: Configuration, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "rpc.tcp.client", factory: { _ in SwiftLogNoOpLogHandler() }),
+        metricsFactory: (any MetricsFactory)? = nil
     ) {
         self.configuration = configuration
         self.group = eventLoopGroup
+        self.observer = ConnectionObserver(logger: logger, metricsFactory: metricsFactory, role: .client)
         self.state = Mutex(State(balancer: EndpointBalancer(endpoints: configuration.endpoints, backoff: configuration.backoff)))
     }
 
@@ -251,7 +260,8 @@ public final class TCPClientTransport: ClientTransport {
         let configuration = self.configuration
         let options = ConnectionHandler.Options(
             drainGracePeriod: .seconds(30), settingsTimeout: configuration.settingsTimeout,
-            keepaliveInterval: configuration.keepaliveInterval, keepaliveTimeout: configuration.keepaliveTimeout)
+            keepaliveInterval: configuration.keepaliveInterval, keepaliveTimeout: configuration.keepaliveTimeout,
+            observer: observer)
         return ClientBootstrap(group: group)
             .connectTimeout(configuration.connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)

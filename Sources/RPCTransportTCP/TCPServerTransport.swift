@@ -1,3 +1,5 @@
+import CoreMetrics
+import Logging
 import NIOCore
 import NIOPosix
 import RPCCore
@@ -53,14 +55,20 @@ public final class TCPServerTransport: ServerTransport {
     private let state = Mutex(State())
     private let port = OneShot<Result<Int, any Error>>()
 
+    private let observer: ConnectionObserver
+
     /// A transport listening on `configuration`'s address, on `group` (by default the
-    /// shared singleton loop group).
+    /// shared singleton loop group), logging to `logger` (by default nowhere) and
+    /// counting with `metricsFactory` (by default the process's; see ``ConnectionObserver``).
     public init(
         configuration: Configuration = Configuration(),
-        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "rpc.tcp.server", factory: { _ in SwiftLogNoOpLogHandler() }),
+        metricsFactory: (any MetricsFactory)? = nil
     ) {
         self.configuration = configuration
         self.group = eventLoopGroup
+        self.observer = ConnectionObserver(logger: logger, metricsFactory: metricsFactory, role: .server)
     }
 
     /// The port the transport listens on, once it does (waits for ``listen(streamHandler:)``
@@ -148,7 +156,7 @@ public final class TCPServerTransport: ServerTransport {
         }
         let options = ConnectionHandler.Options(
             drainGracePeriod: configuration.drainGracePeriod, settingsTimeout: configuration.settingsTimeout,
-            drainOnStart: drainOnStart, idleTimeout: configuration.idleTimeout)
+            drainOnStart: drainOnStart, idleTimeout: configuration.idleTimeout, observer: observer)
         try channel.pipeline.syncOperations.addFrameCodecHandlers(
             maxFrameSize: configuration.connection.settings.maxFrameSize)
         try channel.pipeline.syncOperations.addHandler(

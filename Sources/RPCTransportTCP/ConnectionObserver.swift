@@ -1,0 +1,45 @@
+import CoreMetrics
+import Logging
+
+/// Where the TCP transport reports what a user of the service must be able to see:
+/// its logger and its metrics. Passed to the transports by their caller; by default
+/// nothing is logged and the process-wide metrics factory is used.
+///
+/// Metrics (labels as exported):
+/// - `rpc_tcp_schema_hash_mismatches_total{role}`: connections whose peer announced
+///   another schema hash (never refused, so rolling deploys work).
+public struct ConnectionObserver: Sendable {
+    public var logger: Logger
+    let schemaHashMismatches: Counter
+
+    /// An observer logging to `logger` and counting with `metricsFactory` (by default
+    /// the one bootstrapped for the process), for connections in `role`.
+    public init(
+        logger: Logger = Logger(label: "rpc.tcp", factory: { _ in SwiftLogNoOpLogHandler() }),
+        metricsFactory: (any MetricsFactory)? = nil, role: ConnectionStateMachine.Role = .server
+    ) {
+        self.logger = logger
+        let dimensions = [("role", role == .server ? "server" : "client")]
+        let label = "rpc_tcp_schema_hash_mismatches_total"
+        if let metricsFactory {
+            self.schemaHashMismatches = Counter(label: label, dimensions: dimensions, factory: metricsFactory)
+        } else {
+            self.schemaHashMismatches = Counter(label: label, dimensions: dimensions)
+        }
+    }
+
+    func schemaHashMismatch(local: [UInt8], remote: [UInt8], peer: String) {
+        schemaHashMismatches.increment()
+        logger.warning(
+            "The peer was built from another schema; calls go on, but fields one side does not know are skipped.",
+            metadata: [
+                "peer": "\(peer)", "local_schema_sha256": "\(Self.hex(local))",
+                "remote_schema_sha256": "\(Self.hex(remote))",
+            ])
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef")
+        return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })
+    }
+}
