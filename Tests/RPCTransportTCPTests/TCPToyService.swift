@@ -115,13 +115,14 @@ func loopbackClient(port: Int) -> TCPClientTransport {
 }
 
 /// Runs `body` with a client connected over loopback TCP to a server for `router`,
-/// then shuts both down gracefully; bounded by a time limit.
+/// then shuts both down gracefully; bounded by a time limit (generous: it only
+/// turns a hang into a failure, and a loaded machine can be slow).
 func withTCPToyServer<Result: Sendable>(
     router: RPCRouter = TCPToy.router(),
     server configuration: TCPServerTransport.Configuration = loopbackConfiguration,
     _ body: @escaping @Sendable (RPCClient, TCPClientTransport, Int) async throws -> Result
 ) async throws -> Result {
-    try await withTimeLimit {
+    try await withTimeLimit(seconds: 120) {
         let serverTransport = loopbackServer(configuration)
         let server = RPCServer(transport: serverTransport, router: router)
         return try await withThrowingTaskGroup(of: Void.self) { group in

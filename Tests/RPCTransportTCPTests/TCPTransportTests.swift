@@ -302,6 +302,12 @@ import Testing
 /// Connects a plain socket, writes `bytes`, reads until the server closes, and
 /// returns the frames it sent.
 func rawExchange(port: Int, sending bytes: [UInt8]) async throws -> [Frame] {
+    try await rawExchange(port: port, chunks: bytes.isEmpty ? [] : [bytes], pause: .zero)
+}
+
+/// Connects a plain socket, writes `chunks` one at a time, `pause` apart, reads until
+/// the server closes, and returns the frames it sent.
+func rawExchange(port: Int, chunks: [[UInt8]], pause: Duration = .milliseconds(100)) async throws -> [Frame] {
     let raw = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
         .connect(host: "127.0.0.1", port: port) { channel in
             channel.eventLoop.makeCompletedFuture {
@@ -309,7 +315,10 @@ func rawExchange(port: Int, sending bytes: [UInt8]) async throws -> [Frame] {
             }
         }
     var received = try await raw.executeThenClose { inbound, outbound in
-        if !bytes.isEmpty { try await outbound.write(ByteBuffer(bytes: bytes)) }
+        for chunk in chunks {
+            try await outbound.write(ByteBuffer(bytes: chunk))
+            if pause > .zero { try await Task.sleep(for: pause) }
+        }
         var all = ByteBuffer()
         do {
             for try await var chunk in inbound { all.writeBuffer(&chunk) }
