@@ -35,8 +35,40 @@ public struct RPCClient: Sendable {
     /// `request.producer` runs concurrently with `onResponse`; the stream stays open
     /// until `onResponse` returns, so it must consume the body parts it needs.
     /// Messages larger than the options' limits fail the call with `RESOURCE_EXHAUSTED`.
+    ///
+    /// A call of one request message (unary, server-streaming) that the server
+    /// refused before processing any of it (``RPCError/wasNotProcessed``: it was
+    /// draining, say) is sent again, up to ``maxTransparentAttempts`` times in all,
+    /// within the same deadline; `onResponse` has not run for a refused attempt.
     public func call<Result: Sendable>(
         descriptor: MethodDescriptor, request: StreamingClientRequest<[UInt8]>, options: CallOptions = .defaults,
+        onResponse: @escaping @Sendable (StreamingClientResponse<[UInt8]>) async throws -> Result
+    ) async throws -> Result {
+        let deadline = Deadline.forCall(options)
+        let mayResend = descriptor.kind == .unary || descriptor.kind == .serverStreaming
+        var attempt = 1
+        while true {
+            var attemptOptions = options
+            if let deadline {
+                guard !deadline.hasPassed else {
+                    throw RPCError(code: .deadlineExceeded, message: "The call's deadline passed.")
+                }
+                attemptOptions.timeout = deadline.remaining
+            }
+            do {
+                return try await callOnce(
+                    descriptor: descriptor, request: request, options: attemptOptions, onResponse: onResponse)
+            } catch let error as RPCError where mayResend && error.wasNotProcessed && attempt < Self.maxTransparentAttempts {
+                attempt += 1
+            }
+        }
+    }
+
+    /// How many times in all a call refused unprocessed is sent.
+    public static let maxTransparentAttempts = 3
+
+    private func callOnce<Result: Sendable>(
+        descriptor: MethodDescriptor, request: StreamingClientRequest<[UInt8]>, options: CallOptions,
         onResponse: @escaping @Sendable (StreamingClientResponse<[UInt8]>) async throws -> Result
     ) async throws -> Result {
         let transport = self.transport

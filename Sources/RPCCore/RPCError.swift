@@ -116,6 +116,22 @@ public struct RPCError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Trailing-metadata key (value `1`) by which a server, or the client's transport,
+    /// says the call was refused before any of it was processed (the server was
+    /// draining, say): sending it again, even elsewhere, is safe.
+    public static let notProcessedKey = "rpc-not-processed"
+
+    /// UNAVAILABLE for a call refused before any of it was processed, marked so
+    /// (``notProcessedKey``) that it may be sent again.
+    public static func notProcessed(_ message: String) -> RPCError {
+        var metadata = Metadata()
+        try? metadata.addString("1", forKey: notProcessedKey)
+        return RPCError(code: .unavailable, message: message, metadata: metadata)
+    }
+
+    /// Whether the call was refused before any of it was processed (see ``notProcessedKey``).
+    public var wasNotProcessed: Bool { code == .unavailable && !metadata[Self.notProcessedKey].isEmpty }
+
     public var description: String {
         var text = "\(code): \(message)"
         if let cause { text += " (cause: \(cause))" }

@@ -104,7 +104,7 @@ extension ConnectionHandler {
         switch (part, call.phase) {
         case (.metadata(let metadata), .pending):
             guard !self.isInactive, !self.closeInitiated else {
-                return self.failPendingCall(call, RPCError(code: .unavailable, message: "The connection is closed."))
+                return self.failPendingCall(call, RPCError.notProcessed("The connection is closed; the call was not sent."))
             }
             guard self.pendingOpens.isEmpty else { return self.queueOpen(call, metadata) }
             do throws(ConnectionStateMachine.UsageError) {
@@ -226,7 +226,7 @@ extension ConnectionHandler {
 
     private func failPendingCall(_ call: ClientCall, _ error: RPCError) -> EventLoopFuture<Bool> {
         call.end()
-        call.inbox.push(.status(error.status, trailing: Metadata()))
+        call.inbox.push(.status(error.status, trailing: error.metadata))
         call.inbox.finish()
         return self.ready.futureResult.eventLoop.makeFailedFuture(error)
     }

@@ -20,7 +20,9 @@ final class ConnectionFlags: Sendable {
     func markUnusable() { usable.store(false, ordering: .releasing) }
 }
 
-/// A `Sendable` handle on a connection handler; every use hops to its event loop.
+/// A `Sendable` handle on a connection handler; every use runs on its event loop,
+/// at once when the caller is already there (a call running on the connection's
+/// ``EventLoopTaskExecutor``), else by hopping to it.
 struct HandlerRef: Sendable {
     let bound: NIOLoopBound<ConnectionHandler>
 
@@ -33,13 +35,18 @@ struct HandlerRef: Sendable {
         _ body: @escaping @Sendable (ConnectionHandler) -> EventLoopFuture<Value>
     ) async throws -> Value {
         let bound = self.bound
+        if bound.eventLoop.inEventLoop { return try await body(bound.value).get() }
         return try await bound.eventLoop.flatSubmit { body(bound.value) }.get()
     }
 
-    /// Runs `body` on the loop, later.
+    /// Runs `body` on the loop: now if the caller is on it, else later.
     func execute(_ body: @escaping @Sendable (ConnectionHandler) -> Void) {
         let bound = self.bound
-        bound.eventLoop.execute { body(bound.value) }
+        if bound.eventLoop.inEventLoop {
+            body(bound.value)
+        } else {
+            bound.eventLoop.execute { body(bound.value) }
+        }
     }
 }
 
@@ -243,6 +250,9 @@ final class ConnectionHandler: ChannelInboundHandler {
                 self.endStream(id, status: Status(wire: code, message: "The peer cancelled the call."))
             case .streamFailed(let id, let code, let message):
                 self.endStream(id, status: Status(wire: code, message: message))
+            case .streamRefused(let id, let message):
+                self.endStream(
+                    id, status: Status(code: .unavailable, message: message), trailing: Metadata(WireMetadata.notProcessed))
             case .pong(let data):
                 self.receivedPong(data)
             case .goAwayReceived:
@@ -366,7 +376,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         for id in self.records.keys.sorted() {
             self.endStream(id, status: status, reason: reason)
         }
-        self.failQueuedCalls(RPCError(code: .unavailable, message: "The connection closed before the call started."))
+        self.failQueuedCalls(RPCError.notProcessed("The connection closed before the call started."))
         self.completeReady(RPCError(code: .unavailable, message: "The connection closed before it was ready."))
     }
 }

@@ -81,13 +81,15 @@ extension ConnectionStateMachine {
         self.highestPeerStreamID = id
         if let goAway = self.goAwaySent, id > goAway.lastStreamID {
             let refusal = TrailersPayload(
-                code: .unavailable, message: "server is draining; call not processed, retry on a new connection")
+                code: .unavailable, message: "server is draining; call not processed, retry on a new connection",
+                metadata: WireMetadata.notProcessed)
             return [.send([.trailers(streamID: id, refusal)])]
         }
         guard self.streams.count < self.localSettings.maxConcurrentStreams else {
             let refusal = TrailersPayload(
                 code: .unavailable,
-                message: "over \(self.localSettings.maxConcurrentStreams) concurrent streams; call not processed")
+                message: "over \(self.localSettings.maxConcurrentStreams) concurrent streams; call not processed",
+                metadata: WireMetadata.notProcessed)
             return [.send([.trailers(streamID: id, refusal)])]
         }
         var stream = StreamState(
@@ -214,9 +216,7 @@ extension ConnectionStateMachine {
             for id in self.openStreamIDs where id > goAway.lastStreamID {
                 self.streams.removeValue(forKey: id)
                 actions.append(
-                    .streamFailed(
-                        streamID: id, code: .unavailable,
-                        message: "not processed: the server is going away; safe to retry"))
+                    .streamRefused(streamID: id, message: "not processed: the server is going away; safe to retry"))
             }
         }
         if goAway.code != .noError {

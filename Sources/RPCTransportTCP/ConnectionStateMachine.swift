@@ -51,6 +51,9 @@ public struct ConnectionStateMachine: Sendable {
         /// The stream was ended on this side with a status (oversized message, refused by
         /// drain, connection lost); it is closed. Any frame to tell the peer precedes it.
         case streamFailed(streamID: UInt32, code: WireStatusCode, message: String)
+        /// A stream this side opened was refused unprocessed (the peer's GOAWAY
+        /// accepted no stream this high): UNAVAILABLE, safe to send again.
+        case streamRefused(streamID: UInt32, message: String)
         case pong(UInt64)
         /// The peer sent GOAWAY.
         case goAwayReceived(GoAwayPayload)

@@ -34,6 +34,9 @@ public final class TCPClientTransport: ClientTransport {
         public var keepaliveTimeout: TimeAmount
         /// How long to wait before connecting again to an endpoint that failed.
         public var backoff: Backoff
+        /// Whether each call runs on its connection's event loop while it lasts (one
+        /// hop in and one out, none per frame) rather than where its caller runs.
+        public var runsCallsOnEventLoop: Bool = true
 
         /// A client of the servers at `endpoints` (at least one).
         public init(
@@ -73,6 +76,7 @@ public final class TCPClientTransport: ClientTransport {
         var handler: HandlerRef
         var flags: ConnectionFlags
         var ready: EventLoopFuture<Void>
+        var executor: EventLoopTaskExecutor
     }
 
     /// One attempt to connect an endpoint; completed once the balancer knows its outcome.
@@ -162,7 +166,8 @@ public final class TCPClientTransport: ClientTransport {
             let deadlinePassed = deadline?.hasPassed ?? false
             handler.execute { $0.endClientCall(call, deadlinePassed: deadlinePassed) }
         }
-        return try await body(stream)
+        guard configuration.runsCallsOnEventLoop else { return try await body(stream) }
+        return try await withTaskExecutorPreference(connection.executor) { try await body(stream) }
     }
 
     private static let shutDownError = RPCError(code: .unavailable, message: "The TCP client has shut down.")
@@ -281,7 +286,8 @@ public final class TCPClientTransport: ClientTransport {
                     try self.handshakeStarted(channel)
                     let handler = try channel.pipeline.syncOperations.handler(type: ConnectionHandler.self)
                     return Connection(
-                        channel: channel, handler: handler.ref, flags: handler.flags, ready: handler.ready.futureResult)
+                        channel: channel, handler: handler.ref, flags: handler.flags, ready: handler.ready.futureResult,
+                        executor: EventLoopTaskExecutor(channel.eventLoop))
                 }
             }
             .flatMap { connection in

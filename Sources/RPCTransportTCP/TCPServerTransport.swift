@@ -27,12 +27,17 @@ public final class TCPServerTransport: ServerTransport {
         public var settingsTimeout: TimeAmount
         /// A connection with no stream open this long is closed with GOAWAY(IDLE_TIMEOUT); nil: never.
         public var idleTimeout: TimeAmount?
+        /// Whether each call runs on its connection's event loop (no thread hop between
+        /// the socket and the handler) rather than on the shared concurrency pool.
+        /// Handlers must then never block: blocking work runs on its own threads and
+        /// is awaited.
+        public var runsCallsOnEventLoop: Bool
 
         public init(
             host: String = "127.0.0.1", port: Int = 7878,
             connection: ConnectionStateMachine.Configuration = ConnectionStateMachine.Configuration(),
             drainGracePeriod: TimeAmount = .seconds(30), settingsTimeout: TimeAmount = .seconds(10),
-            idleTimeout: TimeAmount? = .minutes(5)
+            idleTimeout: TimeAmount? = .minutes(5), runsCallsOnEventLoop: Bool = true
         ) {
             self.host = host
             self.port = port
@@ -40,6 +45,7 @@ public final class TCPServerTransport: ServerTransport {
             self.drainGracePeriod = drainGracePeriod
             self.settingsTimeout = settingsTimeout
             self.idleTimeout = idleTimeout
+            self.runsCallsOnEventLoop = runsCallsOnEventLoop
         }
     }
 
@@ -109,10 +115,13 @@ public final class TCPServerTransport: ServerTransport {
         }
         if closeNow { serverChannel.channel.close(promise: nil) }
 
+        let onEventLoop = configuration.runsCallsOnEventLoop
         try await serverChannel.executeThenClose { connections in
             try await withThrowingDiscardingTaskGroup { group in
                 for try await connection in connections {
-                    group.addTask {
+                    // The connection's calls and the loop that reads their frames share a thread.
+                    let executor = onEventLoop ? EventLoopTaskExecutor(connection.channel.eventLoop) : nil
+                    group.addTask(executorPreference: executor) {
                         try? await connection.executeThenClose { calls, _ in
                             await withDiscardingTaskGroup { callGroup in
                                 do {

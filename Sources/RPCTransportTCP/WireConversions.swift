@@ -2,6 +2,9 @@ import NIOCore
 import RPCCore
 
 extension WireMetadata {
+    /// Trailing metadata of a refusal: the call was not processed (``RPCError/notProcessedKey``).
+    static let notProcessed: WireMetadata = [(RPCError.notProcessedKey, .string("1"))]
+
     /// The wire form of RPC metadata, in order.
     init(_ metadata: Metadata) {
         self.init(
@@ -71,15 +74,15 @@ extension ConnectionStateMachine.UsageError {
     var rpcError: RPCError {
         switch self {
         case .awaitingPeerSettings:
-            return RPCError(code: .unavailable, message: "The connection is not ready.")
+            return RPCError.notProcessed("The connection is not ready.")
         case .draining:
-            return RPCError(code: .unavailable, message: "The connection is draining; the call was not sent.")
+            return RPCError.notProcessed("The connection is draining; the call was not sent.")
         case .connectionClosed:
-            return RPCError(code: .unavailable, message: "The connection is closed.")
+            return RPCError.notProcessed("The connection is closed; the call was not sent.")
         case .tooManyStreams(let limit):
             return RPCError(code: .unavailable, message: "The server allows \(limit) concurrent calls per connection.")
         case .streamIDsExhausted:
-            return RPCError(code: .unavailable, message: "The connection has run out of stream ids.")
+            return RPCError.notProcessed("The connection has run out of stream ids.")
         case .unknownStream, .streamNotWritable:
             return RPCError(code: .cancelled, message: "The call has already ended.")
         case .messageTooLarge(let size, let max):

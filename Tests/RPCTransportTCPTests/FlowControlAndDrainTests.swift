@@ -1,4 +1,5 @@
 import NIOCore
+import RPCCore
 import Testing
 
 @testable import RPCTransportTCP
@@ -156,10 +157,11 @@ import Testing
             throw Failure("not refused: \(actions)")
         }
         #expect(refusal.code == .unavailable)
+        #expect(refusal.metadata == [(RPCError.notProcessedKey, .string("1"))], "marked safe to send again")
         #expect(link.server.openStreamIDs == [one])
-        // Were the GOAWAY to arrive first, the client fails stream 3 itself, as unprocessed.
+        // Were the GOAWAY to arrive first, the client refuses stream 3 itself, as unprocessed.
         let clientActions = link.client.receive(goAway[0])
-        #expect(clientActions.contains { if case .streamFailed(three, .unavailable, _) = $0 { true } else { false } })
+        #expect(clientActions.contains { if case .streamRefused(three, _) = $0 { true } else { false } })
         #expect(link.client.openStreamIDs == [one])
     }
 

@@ -107,6 +107,7 @@ import Testing
             let succeeded = outcomes.filter { $0 == nil }.count
             let failures = outcomes.compactMap { $0 }
             #expect(failures.count == 32, "every loop ends with one refused call")
+            // Refused calls were sent again transparently until no server was left.
             #expect(failures.allSatisfy { $0 == .unavailable }, "refusals are retryable: \(Set(failures))")
             #expect(counters.started.load(ordering: .relaxed) == succeeded, "every call a handler started was answered")
             #expect(counters.finished.load(ordering: .relaxed) == succeeded)
