@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "protogen", targets: ["protogen"]),
         .executable(name: "protectionctl", targets: ["protectionctl"]),
+        .executable(name: "protection-server", targets: ["protection-server"]),
         .library(name: "ProtoWire", targets: ["ProtoWire"]),
         .library(name: "ProtoSchema", targets: ["ProtoSchema"]),
         .library(name: "ProtectionMessages", targets: ["ProtectionMessages"]),
@@ -25,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Runtime: wire format, limits, UTF-8, proto3 JSON helpers. No NIO, no Foundation.
@@ -52,6 +54,17 @@ let package = Package(
         .target(
             name: "SchemaClient", dependencies: ["ProtoSchema", "ProtectionMessages", "ProtectionServices", "RPCCore"],
             path: "Sources/SchemaClient", swiftSettings: strict),
+        // The service: configuration, logging, lifecycle.
+        .executableTarget(
+            name: "protection-server",
+            dependencies: [
+                "ProtectionServer", "ProtectionMessages", "RPCCore", "RPCTransportTCP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/protection-server", swiftSettings: strict),
         // The client command line.
         .executableTarget(
             name: "protectionctl",

@@ -120,6 +120,9 @@ stop_interop_server || server_status=$?
 ((client_status == 0)) || { echo "interop client failed" >&2; exit 1; }
 ((server_status == 0)) || { echo "InteropServer exited with status $server_status" >&2; exit 1; }
 
+phase "service and CLI: protection-server, and protectionctl with no local schema"
+bash scripts/cli-check.sh
+
 phase "fuzz: frame decoder and message decoder, 30 s each"
 # Own scratch path, so neither build undoes the other. New inputs go to a temporary
 # folder (the first one given); the committed seeds stay as they are. Any crash fails.

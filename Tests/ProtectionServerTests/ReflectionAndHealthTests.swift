@@ -14,9 +14,7 @@ import Testing
         board: HealthStatusBoard = HealthStatusBoard(services: []),
         _ body: @escaping @Sendable (RPCClient) async throws -> T
     ) async throws -> T {
-        var router = RPCRouter()
-        HealthHandler(board: board).register(into: &router)
-        ReflectionHandler(serving: router).register(into: &router)
+        let router = ServerWiring(board: board).router
         let transport = TCPServerTransport(configuration: .init(host: "127.0.0.1", port: 0))
         let server = RPCServer(transport: transport, router: router)
         return try await withThrowingTaskGroup(of: Void.self) { group in

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# protection-server on a free port, and protectionctl calling it with no local
+# schema: list, describe, health, a JSON call, the errors for a bad request and
+# an unknown method; then SIGTERM, which must drain and exit 0.
+set -euo pipefail
+bin="$(swift build --show-bin-path)"
+for tool in protection-server protectionctl; do
+    [[ -x $bin/$tool ]] || { echo "missing $bin/$tool (built by \"build tests\")" >&2; exit 1; }
+done
+dir=$(mktemp -d)
+"$bin/protection-server" --port 0 >"$dir/out" 2>"$dir/err" &
+pid=$!
+trap 'kill -KILL "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
+port=
+for _ in $(seq 150); do
+    port=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$dir/out")
+    [[ -n $port ]] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+done
+[[ -n $port ]] || { echo "protection-server did not report its port" >&2; cat "$dir/err" >&2; exit 1; }
+ctl() { "$bin/protectionctl" "$@" --address "127.0.0.1:$port"; }
+expect() { # expect NAME PATTERN TEXT
+    grep -qF -- "$2" <<<"$3" || { echo "FAIL $1: wanted '$2' in:" >&2; echo "$3" >&2; exit 1; }
+    echo "ok   $1"
+}
+
+expect "list shows the served methods" "protection.v1.HealthService/WatchHealth  serverStreaming" "$(ctl list)"
+expect "list shows the schema hash" "schema sha256 $(sed -n 's/.*static let hash = "\(.*\)"/\1/p' Sources/ProtectionMessages/Generated/ProtectionMessages+Schema.swift)" "$(ctl list)"
+expect "describe a message" "string service = 1;  // JSON: service" "$(ctl describe CheckHealthRequest)"
+expect "health: ready" '{"status":"SERVING_STATUS_SERVING"}' "$(ctl health)"
+expect "a JSON call" '{"status":"SERVING_STATUS_SERVING"}' \
+    "$(ctl call HealthService/CheckHealth '{"service": "protection.v1.ReflectionService", "probe": "HEALTH_PROBE_LIVENESS"}')"
+if out=$(ctl call HealthService/CheckHealth '{"servce": "x"}' 2>&1); then echo "FAIL bad JSON accepted" >&2; exit 1; fi
+expect "a bad request names the field" 'INVALID_ARGUMENT: Request 1 is not a valid protection.v1.CheckHealthRequest: servce' "$out"
+if out=$(ctl call HealthService/CheckHealth '{"service": "protection.v1.Nope"}' 2>&1); then echo "FAIL unknown service" >&2; exit 1; fi
+expect "an unknown service is NOT_FOUND" "NOT_FOUND" "$out"
+if out=$(ctl call IntegrityService/FileComplaint '{}' 2>&1); then echo "FAIL unserved method" >&2; exit 1; fi
+expect "a method not served is UNIMPLEMENTED" "UNIMPLEMENTED" "$out"
+
+kill -TERM "$pid"
+status=0
+wait "$pid" || status=$?
+((status == 0)) || { echo "protection-server exited with $status after SIGTERM" >&2; cat "$dir/err" >&2; exit 1; }
+expect "SIGTERM drains" "draining" "$(cat "$dir/err")"
