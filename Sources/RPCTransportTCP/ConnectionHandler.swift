@@ -159,10 +159,7 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     func channelReadComplete(context: ChannelHandlerContext) {
         self.inReadBurst = false
-        if self.pendingFlush {
-            self.pendingFlush = false
-            context.flush()
-        }
+        self.flushPending()
         context.fireChannelReadComplete()
     }
 
@@ -330,11 +327,22 @@ final class ConnectionHandler: ChannelInboundHandler {
             context.write(self.wrapOutboundOut(frame), promise: promise)
             self.lastWrite = promise.futureResult
         }
+        // One flush per read burst, or per turn of the loop for writes made outside a
+        // read (calls running on the loop): a call's frames, and those of every call
+        // that wrote in the same turn, leave in one system call.
         if self.inReadBurst {
             self.pendingFlush = true
-        } else {
-            context.flush()
+        } else if !self.pendingFlush {
+            self.pendingFlush = true
+            context.eventLoop.assumeIsolated().execute { self.flushPending() }
         }
+    }
+
+    /// Flushes what was written since the last flush, if anything.
+    func flushPending() {
+        guard self.pendingFlush, let context else { return }
+        self.pendingFlush = false
+        context.flush()
     }
 
     func checkDrained() {

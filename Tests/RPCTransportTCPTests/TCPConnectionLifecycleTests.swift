@@ -64,6 +64,36 @@ import Testing
         }
     }
 
+    /// The server cancelling a call (CANCEL on its stream) ends it at the client at
+    /// once, the response with the CANCEL's code and the request writer too.
+    @Test(arguments: [(WireStatusCode.cancelled, RPCError.Code.cancelled), (.deadlineExceeded, .deadlineExceeded)])
+    func aCancelFromTheServerEndsTheCallAtTheClient(wire: WireStatusCode, expected: RPCError.Code) async throws {
+        try await withTimeLimit(seconds: 120) {
+            let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(CancellingServerHandler(code: wire))
+                    }
+                }
+                .bind(host: "127.0.0.1", port: 0).get()
+            let port = try #require(server.localAddress?.port)
+            let transport = TCPClientTransport(configuration: .init(host: "127.0.0.1", port: port))
+            let client = RPCClient(transport: transport)
+            let error = try await #require(throws: RPCError.self) {
+                // Writes until the stream refuses more: must not hang once cancelled.
+                try await client.clientStreaming(
+                    descriptor: TCPToy.sum, serializer: TCPToy.encode, deserializer: TCPToy.decode
+                ) { writer in
+                    let chunk = String(repeating: "1", count: 1_000)
+                    while true { try await writer.write(chunk) }
+                }
+            }
+            #expect(error.code == expected)
+            transport.beginGracefulShutdown()
+            try await server.close()
+        }
+    }
+
     /// During a drain the server finishes the calls it accepted and refuses later
     /// HEADERS with trailers-only UNAVAILABLE, then closes.
     @Test func drainingServerRefusesNewStreamsAndFinishesOldOnes() async throws {
@@ -184,6 +214,34 @@ struct FrameReader {
             }
             guard var chunk = try await inbound.next() else { return frames }
             buffer.writeBuffer(&chunk)
+        }
+    }
+}
+
+/// A server that completes the SETTINGS exchange and answers every call's HEADERS
+/// with CANCEL(`code`): the server side cancelling a call.
+final class CancellingServerHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+    let code: WireStatusCode
+    var buffer = ByteBuffer()
+    var decoder = FrameDecoder()
+
+    init(code: WireStatusCode) { self.code = code }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let bytes = (try? encodeFrames([.settings(ConnectionSettings()), .settingsAck])) ?? []
+        context.writeAndFlush(self.wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: nil)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var chunk = self.unwrapInboundIn(data)
+        buffer.writeBuffer(&chunk)
+        while let frame = try? decoder.decodeFrame(buffer: &buffer) {
+            if case .headers(let id, _, _) = frame, let bytes = try? encodeFrames([.cancel(streamID: id, code: code)]) {
+                context.writeAndFlush(self.wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: nil)
+            }
         }
     }
 }
