@@ -54,21 +54,43 @@ enum ClientInterceptorChain {
 
 /// A request as the client sends it: metadata, then messages written by a producer.
 public struct StreamingClientRequest<Message: Sendable>: Sendable {
+    private enum Body: Sendable {
+        case single(Message)
+        case producer(@Sendable (RPCWriter<Message>) async throws -> Void)
+    }
+
     /// The request metadata.
     public var metadata: Metadata
+    private var body: Body
+
     /// Writes the request messages; the writer is finished when it returns.
-    public var producer: @Sendable (RPCWriter<Message>) async throws -> Void
+    public var producer: @Sendable (RPCWriter<Message>) async throws -> Void {
+        get {
+            switch body {
+            case .single(let message): { try await $0.write(message) }
+            case .producer(let producer): producer
+            }
+        }
+        set { body = .producer(newValue) }
+    }
+
+    /// The one message of a request made with ``init(metadata:message:)`` (and whose
+    /// producer was not replaced since), which a client can write without a producer.
+    public var singleMessage: Message? {
+        if case .single(let message) = body { message } else { nil }
+    }
 
     public init(
         metadata: Metadata = Metadata(), producer: @escaping @Sendable (RPCWriter<Message>) async throws -> Void
     ) {
         self.metadata = metadata
-        self.producer = producer
+        self.body = .producer(producer)
     }
 
     /// A request of exactly one message.
     public init(metadata: Metadata = Metadata(), message: Message) {
-        self.init(metadata: metadata, producer: { try await $0.write(message) })
+        self.metadata = metadata
+        self.body = .single(message)
     }
 }
 

@@ -18,31 +18,37 @@ public struct MethodDescriptor: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The service's fully qualified name, e.g. `protection.v1.IntegrityService`.
-    public var service: String
+    public let service: String
     /// The method's name, e.g. `FileComplaint`.
-    public var method: String
+    public let method: String
     /// The shape of calls to this method.
     public var kind: CallKind
+    /// The name on the wire and in the router, e.g.
+    /// `protection.v1.IntegrityService/FileComplaint` (kept, as every call uses it).
+    public let fullyQualifiedMethod: String
 
     public init(service: String, method: String, kind: CallKind) {
         self.service = service
         self.method = method
         self.kind = kind
+        self.fullyQualifiedMethod = "\(service)/\(method)"
     }
 
     /// Parses `service/method` (a leading `/`, as in HTTP paths, is accepted);
     /// fails when either part is empty or there is not exactly one separator.
     public init?(fullyQualifiedMethod: String, kind: CallKind) {
-        var path = Substring(fullyQualifiedMethod)
-        if path.hasPrefix("/") { path = path.dropFirst() }
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
-        self.init(service: String(parts[0]), method: String(parts[1]), kind: kind)
+        let bytes = fullyQualifiedMethod.utf8
+        var start = bytes.startIndex
+        if start != bytes.endIndex, bytes[start] == UInt8(ascii: "/") { start = bytes.index(after: start) }
+        guard let slash = bytes[start...].firstIndex(of: UInt8(ascii: "/")), slash != start,
+            bytes.index(after: slash) != bytes.endIndex,
+            !bytes[bytes.index(after: slash)...].contains(UInt8(ascii: "/"))
+        else { return nil }
+        self.service = String(fullyQualifiedMethod[start..<slash])
+        self.method = String(fullyQualifiedMethod[bytes.index(after: slash)...])
+        self.kind = kind
+        self.fullyQualifiedMethod = start == bytes.startIndex ? fullyQualifiedMethod : String(fullyQualifiedMethod[start...])
     }
-
-    /// The name on the wire and in the router, e.g.
-    /// `protection.v1.IntegrityService/FileComplaint`.
-    public var fullyQualifiedMethod: String { "\(service)/\(method)" }
 
     public var description: String { fullyQualifiedMethod }
 }

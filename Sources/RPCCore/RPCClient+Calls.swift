@@ -73,6 +73,9 @@ extension RPCClient {
     private static func encoding<Request: Sendable>(
         _ request: StreamingClientRequest<Request>, _ serializer: @escaping @Sendable (Request) throws -> [UInt8]
     ) -> StreamingClientRequest<[UInt8]> {
+        if let message = request.singleMessage, let bytes = try? serializer(message) {
+            return StreamingClientRequest(metadata: request.metadata, message: bytes)
+        }
         let producer = request.producer
         return StreamingClientRequest(metadata: request.metadata) { writer in
             try await producer(writer.map(serializer).withoutFinish())

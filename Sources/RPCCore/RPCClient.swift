@@ -112,6 +112,10 @@ public struct RPCClient: Sendable {
         interceptors: [any ClientInterceptor],
         onResponse: @escaping @Sendable (StreamingClientResponse<[UInt8]>) async throws -> Result
     ) async throws -> Result {
+        if interceptors.isEmpty, let message = request.singleMessage {
+            return try await executeSingle(
+                message, metadata: request.metadata, stream: stream, options: context.options, onResponse: onResponse)
+        }
         let handoff = RequestHandoff()
         let producerError = ErrorBox()
         let writeError = ErrorBox()
@@ -160,6 +164,31 @@ public struct RPCClient: Sendable {
                 throw error
             }
         }
+    }
+
+    /// A request of one message and no interceptors: written in the calling task
+    /// (no producer task), then the response is read.
+    private static func executeSingle<Result: Sendable>(
+        _ message: [UInt8], metadata: Metadata, stream: RPCClientStream, options: CallOptions,
+        onResponse: @escaping @Sendable (StreamingClientResponse<[UInt8]>) async throws -> Result
+    ) async throws -> Result {
+        if let max = options.maxRequestMessageBytes, message.count > max {
+            let error = RPCError(
+                code: .resourceExhausted,
+                message: "The request message (\(message.count) bytes) exceeds the limit of \(max).")
+            await stream.outbound.finish(throwing: error)
+            throw error
+        }
+        do {
+            try await stream.outbound.write(.metadata(metadata))
+            try await stream.outbound.write(.message(message))
+            await stream.outbound.finish()
+        } catch {
+            // A failed write means the stream ended: the response says why.
+            await stream.outbound.finish(throwing: error)
+        }
+        let response = try await Self.readResponse(stream.inbound, maxMessageBytes: options.maxResponseMessageBytes)
+        return try await onResponse(response)
     }
 
     /// Reads the response metadata, and returns the rest as body parts; a response

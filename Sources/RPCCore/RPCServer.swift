@@ -83,66 +83,114 @@ public struct RPCServer: Sendable {
             }))
         let callContext = context
         let interceptors = self.interceptors[...]
-
-        await withTaskGroup(of: Outcome?.self) { group in
-            group.addTask {
-                do {
-                    let response = try await ServerInterceptorChain.run(
-                        interceptors, request: request, context: callContext
-                    ) { request, context in try await handler(request, context) }
-                    try await gate.write(.metadata(response.metadata))
-                    let trailing = try await response.producer(RPCWriter(write: { try await gate.write(.message($0)) }))
-                    return .finished(trailing: trailing)
-                } catch {
-                    return .failed(error)
-                }
+        let run: @Sendable () async -> Outcome = {
+            do {
+                let response = try await ServerInterceptorChain.run(
+                    interceptors, request: request, context: callContext
+                ) { request, context in try await handler(request, context) }
+                try await gate.write(.metadata(response.metadata))
+                let trailing = try await response.producer(RPCWriter(write: { try await gate.write(.message($0)) }))
+                return .finished(trailing: trailing)
+            } catch {
+                return .failed(error)
             }
-            if let deadline = callContext.deadline {
-                group.addTask {
-                    do {
-                        try await deadline.sleep()
-                        return .deadlineExceeded
-                    } catch {
-                        return nil
+        }
+
+        // The client cancelling (or going away) cancels the handler's task.
+        let task = UnsafeTaskHandle()
+        let outcome = await callContext.cancellation.whileWatching({ _ in task.cancel() }) { () async -> Outcome in
+            guard let deadline = callContext.deadline else {
+                // No deadline: the handler runs in this task, no other task is needed.
+                return await task.running(run)
+            }
+            // With a deadline, a second task answers DEADLINE_EXCEEDED at once when it
+            // passes, whether or not the handler stops.
+            return await task.running {
+                await withTaskGroup(of: Outcome?.self) { group in
+                    group.addTask { await run() }
+                    group.addTask {
+                        do {
+                            try await deadline.sleep()
+                            return .deadlineExceeded
+                        } catch {
+                            return nil
+                        }
                     }
+                    var outcome: Outcome = .cancelledByClient
+                    while let next = await group.next() {
+                        if let next {
+                            outcome = next
+                            break
+                        }
+                    }
+                    // The handler learns why before it is cancelled.
+                    if case .deadlineExceeded = outcome { callContext.cancellation.cancel(reason: .deadlineExceeded) }
+                    group.cancelAll()
+                    return outcome
                 }
             }
-            group.addTask {
-                await callContext.cancellation.cancelled()
-                return callContext.cancellation.isCancelled ? .cancelledByClient : nil
-            }
-
-            var outcome: Outcome = .cancelledByClient
-            while let next = await group.next() {
-                if let next {
-                    outcome = next
-                    break
-                }
-            }
-            switch outcome {
-            case .finished(let trailing):
-                await gate.finish(status: .ok, trailing: trailing)
-            case .failed(let error):
-                if callContext.cancellation.reason == .deadlineExceeded {
-                    await gate.finish(status: Self.deadlineStatus, trailing: Metadata())
-                } else {
-                    let error = RPCError(converting: error)
-                    await gate.finish(status: error.status, trailing: error.metadata)
-                }
+        }
+        switch outcome {
+        case .finished(let trailing) where !callContext.cancellation.isCancelled:
+            await gate.finish(status: .ok, trailing: trailing)
+        case .finished, .failed:
+            switch callContext.cancellation.reason {
             case .deadlineExceeded:
-                callContext.cancellation.cancel(reason: .deadlineExceeded)
-                group.cancelAll()
                 await gate.finish(status: Self.deadlineStatus, trailing: Metadata())
-            case .cancelledByClient:
-                group.cancelAll()
-                await gate.finish(
-                    status: Status(code: .cancelled, message: "The call was cancelled."), trailing: Metadata())
+            case .clientCancelled, .serverShutdown:
+                await gate.finish(status: Self.cancelledStatus, trailing: Metadata())
+            case nil:
+                guard case .failed(let failure) = outcome else { return }
+                let error = RPCError(converting: failure)
+                await gate.finish(status: error.status, trailing: error.metadata)
             }
-            group.cancelAll()
+        case .deadlineExceeded:
+            await gate.finish(status: Self.deadlineStatus, trailing: Metadata())
+        case .cancelledByClient:
+            await gate.finish(status: Self.cancelledStatus, trailing: Metadata())
         }
     }
 
+    private static let cancelledStatus = Status(code: .cancelled, message: "The call was cancelled.")
     private static let deadlineStatus = Status(code: .deadlineExceeded, message: "The call's deadline passed.")
+}
+
+/// The task running a call, so that the call's cancellation can cancel it.
+private final class UnsafeTaskHandle: Sendable {
+    /// Cancelling a task from another thread is what `UnsafeCurrentTask.cancel()` is
+    /// for; the handle is dropped before the task goes on to other work.
+    private struct TaskRef: @unchecked Sendable {
+        let task: UnsafeCurrentTask
+    }
+
+    private struct State {
+        var task: TaskRef?
+        var cancelled = false
+    }
+
+    private let state = Mutex(State())
+
+    /// Runs `body` in the current task, which ``cancel()`` cancels meanwhile.
+    func running<T: Sendable>(_ body: () async -> T) async -> T {
+        let cancelNow = withUnsafeCurrentTask { task in
+            let ref = task.map(TaskRef.init)
+            return state.withLock { state -> Bool in
+                state.task = ref
+                return state.cancelled
+            }
+        }
+        if cancelNow { withUnsafeCurrentTask { $0?.cancel() } }
+        defer { state.withLock { $0.task = nil } }
+        return await body()
+    }
+
+    /// Cancels the task while it runs `body`, or at once when it starts.
+    func cancel() {
+        state.withLock { state in
+            state.cancelled = true
+            state.task?.task.cancel()
+        }
+    }
 }
 
 /// Serializes the end of a response: once the status is written, later writes from

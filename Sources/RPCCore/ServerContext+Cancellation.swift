@@ -20,6 +20,7 @@ extension ServerContext {
         private struct State {
             var reason: Reason?
             var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+            var callbacks: [UInt64: @Sendable (Reason) -> Void] = [:]
             var nextID: UInt64 = 0
         }
 
@@ -35,13 +36,34 @@ extension ServerContext {
 
         /// Flips the switch; the first reason given wins. Wakes every waiter.
         public func cancel(reason: Reason) {
-            let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-                guard state.reason == nil else { return [] }
+            let (waiters, callbacks) = state.withLock {
+                state -> ([CheckedContinuation<Void, Never>], [@Sendable (Reason) -> Void]) in
+                guard state.reason == nil else { return ([], []) }
                 state.reason = reason
-                defer { state.waiters = [:] }
-                return Array(state.waiters.values)
+                defer {
+                    state.waiters = [:]
+                    state.callbacks = [:]
+                }
+                return (Array(state.waiters.values), Array(state.callbacks.values))
             }
             for waiter in waiters { waiter.resume() }
+            for callback in callbacks { callback(reason) }
+        }
+
+        /// Runs `callback` when the call is cancelled (at once if it already is), until
+        /// `body` returns; returns what `body` returns.
+        func whileWatching<T>(
+            _ callback: @escaping @Sendable (Reason) -> Void, _ body: () async throws -> T
+        ) async rethrows -> T {
+            let (id, already) = state.withLock { state -> (UInt64, Reason?) in
+                if let reason = state.reason { return (0, reason) }
+                state.nextID += 1
+                state.callbacks[state.nextID] = callback
+                return (state.nextID, nil)
+            }
+            if let already { callback(already) }
+            defer { _ = state.withLock { $0.callbacks.removeValue(forKey: id) } }
+            return try await body()
         }
 
         /// Returns once the call is cancelled, or once the awaiting task is cancelled.

@@ -38,17 +38,16 @@ extension ConnectionHandler {
             inbound: RPCAsyncSequence(next: { try await inbox.next() }),
             outbound: RPCWriter(
                 write: { part in
-                    if try await ref.submit({ $0.writeServerPart(part, streamID: id) }) { try await gate.wait() }
+                    if try await ref.perform({ try $0.writeServerPart(part, streamID: id) }) { try await gate.wait() }
                 },
                 finish: { _ in ref.execute { $0.finishServerStream(id) } }))
         context.fireChannelRead(self.wrapInboundOut(AcceptedStream(stream: stream, context: serverContext)))
     }
 
     /// Sends one response part; the future says whether the writer must wait for credit.
-    func writeServerPart(_ part: RPCResponsePart, streamID id: UInt32) -> EventLoopFuture<Bool> {
-        let eventLoop = self.ready.futureResult.eventLoop
+    func writeServerPart(_ part: RPCResponsePart, streamID id: UInt32) throws(RPCError) -> Bool {
         guard self.records[id] != nil, !self.isInactive else {
-            return eventLoop.makeFailedFuture(RPCError(code: .cancelled, message: "The call has already ended."))
+            throw RPCError(code: .cancelled, message: "The call has already ended.")
         }
         let frames: [Frame]
         do throws(ConnectionStateMachine.UsageError) {
@@ -67,10 +66,10 @@ extension ConnectionHandler {
                 frames = try self.machine.sendTrailers(streamID: id, TrailersPayload(status, trailing: trailing))
             }
         } catch {
-            return eventLoop.makeFailedFuture(error.rpcError)
+            throw error.rpcError
         }
         self.write(frames)
-        return eventLoop.makeSucceededFuture(self.settleWrite(streamID: id))
+        return (self.settleWrite(streamID: id))
     }
 
     /// The response writer was finished: a stream still open without trailers queued
@@ -99,25 +98,27 @@ extension ConnectionHandler {
 
     /// Sends one request part; the future says whether the writer must wait (for credit,
     /// or for a stream the server allows).
-    func clientWrite(_ part: RPCRequestPart, call: ClientCall) -> EventLoopFuture<Bool> {
-        let eventLoop = self.ready.futureResult.eventLoop
+    func clientWrite(_ part: RPCRequestPart, call: ClientCall) throws(RPCError) -> Bool {
         switch (part, call.phase) {
         case (.metadata(let metadata), .pending):
             guard !self.isInactive, !self.closeInitiated else {
-                return self.failPendingCall(call, RPCError.notProcessed("The connection is closed; the call was not sent."))
+                let error = RPCError.notProcessed("The connection is closed; the call was not sent.")
+                self.failPendingCall(call, error)
+                throw error
             }
             guard self.pendingOpens.isEmpty else { return self.queueOpen(call, metadata) }
             do throws(ConnectionStateMachine.UsageError) {
                 try self.open(call, metadata)
-                return eventLoop.makeSucceededFuture(false)
+                return (false)
             } catch .tooManyStreams {
                 return self.queueOpen(call, metadata)
             } catch {
-                return self.failPendingCall(call, error.rpcError)
+                self.failPendingCall(call, error.rpcError)
+                throw error.rpcError
             }
         case (.message(let bytes), .open(let id)):
             guard self.records[id] != nil else {
-                return eventLoop.makeFailedFuture(RPCError(code: .cancelled, message: "The call has already ended."))
+                throw RPCError(code: .cancelled, message: "The call has already ended.")
             }
             do throws(ConnectionStateMachine.UsageError) {
                 self.write(try self.machine.sendMessage(streamID: id, ByteBuffer(bytes: bytes)))
@@ -127,14 +128,13 @@ extension ConnectionHandler {
                     // Never sent: the call fails here, and the server is told to stop.
                     self.cancelClientCall(id, code: .resourceExhausted, status: rpcError.status)
                 }
-                return eventLoop.makeFailedFuture(rpcError)
+                throw rpcError
             }
-            return eventLoop.makeSucceededFuture(self.settleWrite(streamID: id))
+            return (self.settleWrite(streamID: id))
         case (_, .ended):
-            return eventLoop.makeFailedFuture(RPCError(code: .cancelled, message: "The call has already ended."))
+            throw RPCError(code: .cancelled, message: "The call has already ended.")
         default:
-            return eventLoop.makeFailedFuture(
-                RPCError(code: .internalError, message: "Request parts out of order: metadata first, exactly once."))
+            throw RPCError(code: .internalError, message: "Request parts out of order: metadata first, exactly once.")
         }
     }
 
@@ -155,10 +155,10 @@ extension ConnectionHandler {
     }
 
     /// All of the server's concurrent streams are in use: the call waits for one to end.
-    private func queueOpen(_ call: ClientCall, _ metadata: Metadata) -> EventLoopFuture<Bool> {
+    private func queueOpen(_ call: ClientCall, _ metadata: Metadata) -> Bool {
         call.gate.close()
         self.pendingOpens.append(PendingOpen(call: call, metadata: metadata))
-        return self.ready.futureResult.eventLoop.makeSucceededFuture(true)
+        return true
     }
 
     /// Opens queued calls while the server's limit allows.
@@ -185,7 +185,7 @@ extension ConnectionHandler {
     }
 
     private func failQueuedCall(_ call: ClientCall, _ error: RPCError) {
-        _ = self.failPendingCall(call, error)
+        self.failPendingCall(call, error)
         call.gate.open(failure: error)
     }
 
@@ -224,10 +224,9 @@ extension ConnectionHandler {
         self.checkDrained()
     }
 
-    private func failPendingCall(_ call: ClientCall, _ error: RPCError) -> EventLoopFuture<Bool> {
+    private func failPendingCall(_ call: ClientCall, _ error: RPCError) {
         call.end()
         call.inbox.push(.status(error.status, trailing: error.metadata))
         call.inbox.finish()
-        return self.ready.futureResult.eventLoop.makeFailedFuture(error)
     }
 }

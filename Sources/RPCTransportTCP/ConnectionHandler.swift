@@ -30,13 +30,14 @@ struct HandlerRef: Sendable {
         self.bound = NIOLoopBound(handler, eventLoop: eventLoop)
     }
 
-    /// Runs `body` on the loop and waits for the future it returns.
-    func submit<Value: Sendable>(
-        _ body: @escaping @Sendable (ConnectionHandler) -> EventLoopFuture<Value>
+    /// Runs `body` on the loop and returns its result: at once, without suspending,
+    /// when the caller is on the loop.
+    func perform<Value: Sendable>(
+        _ body: @escaping @Sendable (ConnectionHandler) throws -> Value
     ) async throws -> Value {
         let bound = self.bound
-        if bound.eventLoop.inEventLoop { return try await body(bound.value).get() }
-        return try await bound.eventLoop.flatSubmit { body(bound.value) }.get()
+        if bound.eventLoop.inEventLoop { return try body(bound.value) }
+        return try await bound.eventLoop.submit { try body(bound.value) }.get()
     }
 
     /// Runs `body` on the loop: now if the caller is on it, else later.

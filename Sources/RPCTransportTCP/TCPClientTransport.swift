@@ -156,7 +156,7 @@ public final class TCPClientTransport: ClientTransport {
             inbound: RPCAsyncSequence(next: { try await call.inbox.next() }),
             outbound: RPCWriter(
                 write: { part in
-                    if try await handler.submit({ $0.clientWrite(part, call: call) }) { try await call.gate.wait() }
+                    if try await handler.perform({ try $0.clientWrite(part, call: call) }) { try await call.gate.wait() }
                 },
                 finish: { error in
                     let failed = error != nil
