@@ -32,6 +32,7 @@ public enum FrameCodec {
 
     /// The payload length `frame` encodes to.
     public static func payloadLength(of frame: Frame) -> Int {
+        if case .message(_, let bytes, _, _) = frame { return bytes.readableBytes }
         var buffer = ByteBuffer()
         _ = Self.writePayload(of: frame, into: &buffer)
         return buffer.readableBytes

@@ -53,7 +53,13 @@ extension ChannelPipeline.SynchronousOperations {
     /// `Frame` becomes `ByteBuffer`. A `FrameError` reaches the next handler's
     /// `errorCaught`, which answers it with GOAWAY(PROTOCOL_ERROR) and closes.
     public func addFrameCodecHandlers(maxFrameSize: Int = ConnectionSettings.defaultMaxFrameSize) throws {
-        try self.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: maxFrameSize)))
+        try self.addFrameDecoder(maxFrameSize: maxFrameSize)
         try self.addHandler(MessageToByteHandler(FrameEncoder()))
+    }
+
+    /// Adds the frame decoder alone, for a handler that encodes the frames it writes
+    /// itself (several frames into one buffer, with ``FrameCodec/encode(_:into:)``).
+    public func addFrameDecoder(maxFrameSize: Int = ConnectionSettings.defaultMaxFrameSize) throws {
+        try self.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: maxFrameSize)))
     }
 }

@@ -58,7 +58,7 @@ struct HandlerRef: Sendable {
 final class ConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = Frame
     typealias InboundOut = AcceptedStream
-    typealias OutboundOut = Frame
+    typealias OutboundOut = ByteBuffer
 
     struct Options: Sendable {
         var drainGracePeriod: TimeAmount
@@ -323,11 +323,22 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     func write(_ frames: [Frame]) {
         guard let context, !frames.isEmpty, !self.isInactive else { return }
+        // The frames of one write go out as one buffer.
+        var buffer = context.channel.allocator.buffer(capacity: 128)
         for frame in frames {
-            let promise = context.eventLoop.makePromise(of: Void.self)
-            context.write(self.wrapOutboundOut(frame), promise: promise)
-            self.lastWrite = promise.futureResult
+            do {
+                try FrameCodec.encode(frame, into: &buffer)
+            } catch {
+                // The state machine checked every limit already; a frame that still
+                // cannot be encoded is a bug, and the connection cannot go on.
+                assertionFailure("unencodable frame: \(error)")
+                context.close(promise: nil)
+                return
+            }
         }
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        context.write(self.wrapOutboundOut(buffer), promise: promise)
+        self.lastWrite = promise.futureResult
         // One flush per read burst, or per turn of the loop for writes made outside a
         // read (calls running on the loop): a call's frames, and those of every call
         // that wrote in the same turn, leave in one system call.

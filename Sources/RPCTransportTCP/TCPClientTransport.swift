@@ -272,7 +272,7 @@ public final class TCPClientTransport: ClientTransport {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addFrameCodecHandlers(
+                    try channel.pipeline.syncOperations.addFrameDecoder(
                         maxFrameSize: configuration.connection.settings.maxFrameSize)
                     try channel.pipeline.syncOperations.addHandler(
                         ConnectionHandler(

@@ -166,7 +166,7 @@ public final class TCPServerTransport: ServerTransport {
         let options = ConnectionHandler.Options(
             drainGracePeriod: configuration.drainGracePeriod, settingsTimeout: configuration.settingsTimeout,
             drainOnStart: drainOnStart, idleTimeout: configuration.idleTimeout, observer: observer)
-        try channel.pipeline.syncOperations.addFrameCodecHandlers(
+        try channel.pipeline.syncOperations.addFrameDecoder(
             maxFrameSize: configuration.connection.settings.maxFrameSize)
         try channel.pipeline.syncOperations.addHandler(
             ConnectionHandler(

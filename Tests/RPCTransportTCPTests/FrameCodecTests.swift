@@ -55,6 +55,18 @@ enum Fixtures {
     }
 
     @Test(arguments: Fixtures.allVectors.indices)
+    func payloadLengthIsTheEncodedPayloadsLength(index: Int) {
+        let (frame, bytes) = Fixtures.allVectors[index]
+        #expect(FrameCodec.payloadLength(of: frame) == bytes.count - FrameHeader.size)
+    }
+
+    @Test func framesEncodedBackToBackDecodeApart() throws {
+        var buffer = ByteBuffer()
+        for (frame, _) in Fixtures.allVectors { try FrameCodec.encode(frame, into: &buffer) }
+        #expect(Array(buffer.readableBytesView) == Fixtures.allVectors.flatMap(\.1))
+    }
+
+    @Test(arguments: Fixtures.allVectors.indices)
     func decodesFromVector(index: Int) throws {
         let (frame, bytes) = Fixtures.allVectors[index]
         var decoder = FrameDecoder()
