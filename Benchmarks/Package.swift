@@ -1,6 +1,7 @@
 // swift-tools-version:6.1
 // Benchmarks, side by side with the peers in one run. A package of its own so
 // the main build and CI never build it. Run: swift run -c release Codec
+// (the codec) and swift run -c release RPC (the RPC transport).
 import Foundation
 import PackageDescription
 
@@ -13,6 +14,10 @@ let package = Package(
     dependencies: [
         .package(path: ".."),
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", exact: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", exact: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", exact: "2.4.1"),
     ],
     targets: [
         // Timing, medians and tables shared by every subject.
@@ -43,5 +48,33 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Sources/Codec"),
+        // Peer: grpc-swift-2 stubs generated from the same schema, on the swift-protobuf messages.
+        .target(
+            name: "GRPCPeer",
+            dependencies: [
+                "SwiftProtobufPeer",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Sources/GRPCPeer"),
+        // Our TCP transport against grpc-swift-2 (HTTP/2) and a bare SwiftNIO echo server.
+        .executableTarget(
+            name: "RPC",
+            dependencies: [
+                "BenchSupport", "Subjects", "SwiftProtobufPeer", "GRPCPeer",
+                .product(name: "ProtectionMessages", package: root),
+                .product(name: "ProtectionServices", package: root),
+                .product(name: "RPCCore", package: root),
+                .product(name: "RPCTransportTCP", package: root),
+                .product(name: "ProtoWire", package: root),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Sources/RPC"),
     ]
 )
