@@ -50,27 +50,26 @@ import Testing
         let metrics = TestMetrics()
         let serverLog = RecordingLogHandler()
         let clientLog = RecordingLogHandler()
-        try await withTimeLimit(seconds: 120) {
-            let server = TCPServerTransport(
-                configuration: .init(host: "127.0.0.1", port: 0, connection: settings(hash: serverHash)),
-                logger: Logger(label: "server", factory: { _ in serverLog }), metricsFactory: metrics)
-            let rpcServer = RPCServer(transport: server, router: TCPToy.router())
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await rpcServer.serve() }
-                let port = try await server.listeningPort
-                let client = RPCClient(
-                    transport: TCPClientTransport(
-                        configuration: .init(host: "127.0.0.1", port: port, connection: settings(hash: clientHash)),
-                        logger: Logger(label: "client", factory: { _ in clientLog }), metricsFactory: metrics))
-                group.addTask { try await client.runConnections() }
-                let answer = try await client.unary(
-                    request: "hi", descriptor: TCPToy.echo, serializer: TCPToy.encode, deserializer: TCPToy.decode)
-                #expect(answer.message == "hi")
-                client.beginGracefulShutdown()
-                rpcServer.beginGracefulShutdown()
-                try await group.waitForAll()
+        var configuration = loopbackConfiguration
+        configuration.connection = settings(hash: serverHash)
+        let answer = try await withTCPToyServer(
+            server: configuration,
+            serverTransport: { configuration in
+                TCPServerTransport(
+                    configuration: configuration, logger: Logger(label: "server", factory: { _ in serverLog }),
+                    metricsFactory: metrics)
+            },
+            clientTransport: { port in
+                TCPClientTransport(
+                    configuration: .init(host: "127.0.0.1", port: port, connection: settings(hash: clientHash)),
+                    logger: Logger(label: "client", factory: { _ in clientLog }), metricsFactory: metrics)
             }
+        ) { client, _, _ in
+            try await client.unary(
+                request: "hi", descriptor: TCPToy.echo, serializer: TCPToy.encode, deserializer: TCPToy.decode
+            ).message
         }
+        #expect(answer == "hi")
         return (metrics, serverLog, clientLog)
     }
 

@@ -120,15 +120,17 @@ func loopbackClient(port: Int) -> TCPClientTransport {
 func withTCPToyServer<Result: Sendable>(
     router: RPCRouter = TCPToy.router(),
     server configuration: TCPServerTransport.Configuration = loopbackConfiguration,
+    serverTransport makeServer: (@Sendable (TCPServerTransport.Configuration) -> TCPServerTransport)? = nil,
+    clientTransport makeClient: (@Sendable (_ port: Int) -> TCPClientTransport)? = nil,
     _ body: @escaping @Sendable (RPCClient, TCPClientTransport, Int) async throws -> Result
 ) async throws -> Result {
     try await withTimeLimit(seconds: 120) {
-        let serverTransport = loopbackServer(configuration)
+        let serverTransport = makeServer?(configuration) ?? loopbackServer(configuration)
         let server = RPCServer(transport: serverTransport, router: router)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.serve() }
             let port = try await serverTransport.listeningPort
-            let clientTransport = loopbackClient(port: port)
+            let clientTransport = makeClient?(port) ?? loopbackClient(port: port)
             let client = RPCClient(transport: clientTransport)
             group.addTask { try await client.runConnections() }
             do {

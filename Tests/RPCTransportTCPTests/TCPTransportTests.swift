@@ -234,40 +234,30 @@ import Testing
     }
 
     @Test func responseOverTheClientsMessageLimitFailsTheCall() async throws {
-        try await withTimeLimit(seconds: 120) {
-            let serverTransport = loopbackServer()
-            let server = RPCServer(transport: serverTransport, router: TCPToy.router())
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await server.serve() }
-                let port = try await serverTransport.listeningPort
-                var connection = ConnectionStateMachine.Configuration()
-                connection.settings.maxMessageSize = 1_000
-                let client = RPCClient(
-                    transport: TCPClientTransport(configuration: .init(host: "127.0.0.1", port: port, connection: connection)))
-                group.addTask { try await client.runConnections() }
-                let error = try await #require(throws: RPCError.self) {
-                    try await client.unary(
-                        request: String(repeating: "y", count: 2_000), descriptor: TCPToy.echo,
-                        serializer: TCPToy.encode, deserializer: TCPToy.decode)
-                }
-                #expect(error.code == .resourceExhausted, "\(error)")
-                // A stream of messages fails at the first one too large; the connection carries on.
-                let streamed = try await #require(throws: RPCError.self) {
-                    try await client.serverStreaming(
-                        request: "3 2000", descriptor: TCPToy.flood, serializer: TCPToy.encode,
-                        deserializer: TCPToy.decode
-                    ) { response in
-                        for try await _ in response.messages {}
-                    }
-                }
-                #expect(streamed.code == .resourceExhausted)
-                let after = try await client.unary(
-                    request: "small", descriptor: TCPToy.echo, serializer: TCPToy.encode, deserializer: TCPToy.decode)
-                #expect(after.message == "small")
-                client.beginGracefulShutdown()
-                server.beginGracefulShutdown()
-                try await group.waitForAll()
+        try await withTCPToyServer(clientTransport: { port in
+            var connection = ConnectionStateMachine.Configuration()
+            connection.settings.maxMessageSize = 1_000
+            return TCPClientTransport(configuration: .init(host: "127.0.0.1", port: port, connection: connection))
+        }) { client, _, _ in
+            let error = try await #require(throws: RPCError.self) {
+                try await client.unary(
+                    request: String(repeating: "y", count: 2_000), descriptor: TCPToy.echo,
+                    serializer: TCPToy.encode, deserializer: TCPToy.decode)
             }
+            #expect(error.code == .resourceExhausted, "\(error)")
+            // A stream of messages fails at the first one too large; the connection carries on.
+            let streamed = try await #require(throws: RPCError.self) {
+                try await client.serverStreaming(
+                    request: "3 2000", descriptor: TCPToy.flood, serializer: TCPToy.encode,
+                    deserializer: TCPToy.decode
+                ) { response in
+                    for try await _ in response.messages {}
+                }
+            }
+            #expect(streamed.code == .resourceExhausted)
+            let after = try await client.unary(
+                request: "small", descriptor: TCPToy.echo, serializer: TCPToy.encode, deserializer: TCPToy.decode)
+            #expect(after.message == "small")
         }
     }
 
