@@ -18,9 +18,7 @@ public enum FrameCodec {
         }
         let header = FrameHeader(
             type: frame.type, flags: flags, payloadLength: length, streamID: frame.streamID)
-        var headerBytes = ByteBuffer()
-        header.write(to: &headerBytes)
-        buffer.setBuffer(headerBytes, at: headerIndex)
+        header.set(at: headerIndex, in: &buffer)
     }
 
     /// Returns `frame` encoded on its own.
@@ -31,11 +29,49 @@ public enum FrameCodec {
     }
 
     /// The payload length `frame` encodes to.
+    /// Counted, not encoded: every frame sent is checked against the peer's limit.
     public static func payloadLength(of frame: Frame) -> Int {
-        if case .message(_, let bytes, _, _) = frame { return bytes.readableBytes }
-        var buffer = ByteBuffer()
-        _ = Self.writePayload(of: frame, into: &buffer)
-        return buffer.readableBytes
+        switch frame {
+        case .settings(let settings):
+            return (ConnectionSettings.Identifier.allCases.count - 1) * 8 + 4 + settings.schemaHash.count
+        case .settingsAck:
+            return 0
+        case .headers(_, let headers, _):
+            return stringLength(headers.method) + varintLength(headers.deadlineMicroseconds)
+                + metadataLength(headers.metadata)
+        case .message(_, let bytes, _, _):
+            return bytes.readableBytes
+        case .trailers(_, let trailers):
+            return 4 + stringLength(trailers.message) + varintLength(UInt64(trailers.details.count))
+                + trailers.details.count + metadataLength(trailers.metadata)
+        case .cancel, .windowUpdate:
+            return 4
+        case .ping, .pong:
+            return 8
+        case .goAway(let goAway):
+            return 8 + goAway.reason.utf8.count
+        }
+    }
+
+    static func varintLength(_ value: UInt64) -> Int {
+        value == 0 ? 1 : (64 - value.leadingZeroBitCount + 6) / 7
+    }
+
+    static func stringLength(_ string: String) -> Int {
+        let count = string.utf8.count
+        return varintLength(UInt64(count)) + count
+    }
+
+    static func metadataLength(_ metadata: WireMetadata) -> Int {
+        var length = varintLength(UInt64(metadata.entries.count))
+        for entry in metadata.entries {
+            length += stringLength(entry.key) + 1
+            switch entry.value {
+            case .string(let text): length += stringLength(text)
+            case .binary(let bytes): length += varintLength(UInt64(bytes.count)) + bytes.count
+            }
+        }
+        return length
     }
 
     private static func writePayload(of frame: Frame, into buffer: inout ByteBuffer) -> FrameFlags {

@@ -101,14 +101,13 @@ public struct FrameHeader: Sendable, Hashable {
         return FrameHeader(type: type, flags: flags, payloadLength: length, streamID: rawStreamID)
     }
 
-    func write(to buffer: inout ByteBuffer) {
+    /// Writes the header over the 12 bytes at `index` of `buffer` (two integer stores).
+    func set(at index: Int, in buffer: inout ByteBuffer) {
         precondition(self.payloadLength <= Self.maxPayloadLength, "payload too large for one frame")
-        buffer.writeInteger(Self.magic)
-        buffer.writeInteger(Self.version)
-        buffer.writeInteger(self.type.rawValue)
-        buffer.writeInteger(self.flags.rawValue)
-        buffer.writeInteger(UInt8(truncatingIfNeeded: self.payloadLength >> 16))
-        buffer.writeInteger(UInt16(truncatingIfNeeded: self.payloadLength))
-        buffer.writeInteger(self.streamID)
+        let first =
+            UInt64(Self.magic) << 48 | UInt64(Self.version) << 40 | UInt64(self.type.rawValue) << 32
+            | UInt64(self.flags.rawValue) << 24 | UInt64(self.payloadLength)
+        buffer.setInteger(first, at: index)
+        buffer.setInteger(self.streamID, at: index + 8)
     }
 }

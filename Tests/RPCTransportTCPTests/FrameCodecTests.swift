@@ -60,6 +60,25 @@ enum Fixtures {
         #expect(FrameCodec.payloadLength(of: frame) == bytes.count - FrameHeader.size)
     }
 
+    /// Lengths at every varint boundary, in each field that has one.
+    @Test(arguments: [0, 1, 127, 128, 16_383, 16_384])
+    func payloadLengthIsCountedExactly(size: Int) throws {
+        let text = String(repeating: "a", count: size)
+        let bytes = [UInt8](repeating: 7, count: size)
+        let metadata: WireMetadata = [("k", .string(text)), ("k-bin", .binary(bytes))]
+        let frames: [Frame] = [
+            .headers(streamID: 1, HeadersPayload(method: text, deadlineMicroseconds: UInt64(size) << 20, metadata: metadata), endStream: false),
+            .trailers(streamID: 1, TrailersPayload(code: .internalError, message: text, details: bytes, metadata: metadata)),
+            .goAway(GoAwayPayload(lastStreamID: 1, code: .noError, reason: text)),
+            .settings(ConnectionSettings(schemaHash: Array(bytes.prefix(64)))),
+        ]
+        for frame in frames {
+            var buffer = ByteBuffer()
+            try FrameCodec.encode(frame, into: &buffer)
+            #expect(FrameCodec.payloadLength(of: frame) == buffer.readableBytes - FrameHeader.size, "\(frame.type) \(size)")
+        }
+    }
+
     @Test func framesEncodedBackToBackDecodeApart() throws {
         var buffer = ByteBuffer()
         for (frame, _) in Fixtures.allVectors { try FrameCodec.encode(frame, into: &buffer) }
