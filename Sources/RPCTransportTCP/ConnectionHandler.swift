@@ -102,6 +102,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     var inReadBurst = false
     var pendingFlush = false
     var lastWrite: EventLoopFuture<Void>?
+    /// Frames encoded but not yet written (see ``write(_:)``).
+    var outbound = ByteBuffer()
     var closeInitiated = false
     var isInactive = false
     let ready: EventLoopPromise<Void>
@@ -321,13 +323,15 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     // MARK: - Writing and closing
 
+    /// Queues frames: they are encoded into the connection's outbound buffer, which
+    /// goes out, in one write, once per read burst, or once per turn of the loop for
+    /// frames written outside a read (calls running on the loop). So a call's frames,
+    /// and those of every call that wrote in the same turn, leave in one system call.
     func write(_ frames: [Frame]) {
         guard let context, !frames.isEmpty, !self.isInactive else { return }
-        // The frames of one write go out as one buffer.
-        var buffer = context.channel.allocator.buffer(capacity: 128)
         for frame in frames {
             do {
-                try FrameCodec.encode(frame, into: &buffer)
+                try FrameCodec.encode(frame, into: &self.outbound)
             } catch {
                 // The state machine checked every limit already; a frame that still
                 // cannot be encoded is a bug, and the connection cannot go on.
@@ -336,12 +340,6 @@ final class ConnectionHandler: ChannelInboundHandler {
                 return
             }
         }
-        let promise = context.eventLoop.makePromise(of: Void.self)
-        context.write(self.wrapOutboundOut(buffer), promise: promise)
-        self.lastWrite = promise.futureResult
-        // One flush per read burst, or per turn of the loop for writes made outside a
-        // read (calls running on the loop): a call's frames, and those of every call
-        // that wrote in the same turn, leave in one system call.
         if self.inReadBurst {
             self.pendingFlush = true
         } else if !self.pendingFlush {
@@ -350,12 +348,19 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
     }
 
-    /// Flushes what was written since the last flush, if anything.
+    /// Writes and flushes the frames queued since the last flush, if any.
     func flushPending() {
         guard self.pendingFlush, let context else { return }
         self.pendingFlush = false
-        context.flush()
+        guard self.outbound.readableBytes > 0, !self.isInactive else { return }
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(self.wrapOutboundOut(self.outbound), promise: promise)
+        self.lastWrite = promise.futureResult
+        // A fresh buffer: the one written is owned by the channel until it has left.
+        self.outbound = context.channel.allocator.buffer(capacity: Self.outboundCapacity)
     }
+
+    static let outboundCapacity = 1_024
 
     func checkDrained() {
         if !self.pendingOpens.isEmpty { self.openQueuedCalls() }
@@ -371,8 +376,8 @@ final class ConnectionHandler: ChannelInboundHandler {
         guard !self.closeInitiated, let context else { return }
         self.closeInitiated = true
         self.flags.markUnusable()
-        self.pendingFlush = false
-        context.flush()
+        self.pendingFlush = true
+        self.flushPending()
         let channel = context.channel
         if let last = self.lastWrite {
             last.whenComplete { _ in channel.close(promise: nil) }
