@@ -1,6 +1,7 @@
 /// Accepts calls from clients and hands each one to the server as a stream.
 public protocol ServerTransport: Sendable {
-    /// Starts accepting calls and runs `streamHandler` for each (concurrently).
+    /// Starts accepting calls and runs `streamHandler` for each (concurrently), each
+    /// in a task of its own: the server cancels that task when the call is cancelled.
     ///
     /// The context passed with each stream carries the method, the peer, the
     /// deadline (if the client set a timeout) and a cancellation handle that the
