@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "ProtectionServices", targets: ["ProtectionServices"]),
         .library(name: "RPCTransportTCP", targets: ["RPCTransportTCP"]),
         .library(name: "ProtectionServer", targets: ["ProtectionServer"]),
+        .library(name: "PolicyCore", targets: ["PolicyCore"]),
         .library(name: "SchemaClient", targets: ["SchemaClient"]),
         .executable(name: "FuzzFrameDecoder", targets: ["FuzzFrameDecoder"]),
         .executable(name: "FuzzMessageDecoder", targets: ["FuzzMessageDecoder"]),
@@ -46,6 +47,10 @@ let package = Package(
             name: "ProtectionServices", dependencies: ["ProtectionMessages", "ProtoWire", "RPCCore"],
             path: "Sources/ProtectionServices", swiftSettings: strict),
 
+        // Every business rule: pure functions over the generated messages and a rule set.
+        .target(
+            name: "PolicyCore", dependencies: ["ProtectionMessages", "ProtoWire"], path: "Sources/PolicyCore",
+            resources: [.copy("Resources/default-rule-set.json")], swiftSettings: strict),
         // The server's handlers: health, reflection.
         .target(
             name: "ProtectionServer", dependencies: ["ProtectionServices", "ProtectionMessages", "RPCCore"],
@@ -152,6 +157,9 @@ let package = Package(
                 "ProtectionServer", "SchemaClient", "ProtectionServices", "ProtectionMessages", "RPCCore",
                 "RPCTransportTCP",
             ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "PolicyCoreTests", dependencies: ["PolicyCore", "ProtectionMessages", "ProtoWire"],
             swiftSettings: strict),
         .testTarget(
             name: "ProtoSchemaTests", dependencies: ["ProtoSchema", "ProtoSwiftEmitter"],
