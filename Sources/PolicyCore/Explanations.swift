@@ -1,0 +1,95 @@
+import ProtectionMessages
+import ProtoWire
+
+/// Builds the white-box explanation every decision carries: the rule-set version,
+/// each rule evaluated (fired or not) with the facts it read, and a summary.
+public struct ExplanationBuilder: Sendable {
+    private var explanation = Explanation()
+
+    /// An explanation of a decision judged by `ruleSet`, evaluated at `now`.
+    public init(ruleSet: RuleSet, now: ProtoTimestamp) {
+        explanation.ruleSetVersion = ruleSet.version
+        explanation.ruleSetEffectiveAt = ruleSet.effectiveAt
+        explanation.evaluatedAt = now
+    }
+
+    /// Records that rule `ruleID` was evaluated.
+    public mutating func hit(_ ruleID: String, fired: Bool, facts: [FactUsed] = [], sentence: String) {
+        var hit = RuleHit()
+        hit.ruleId = ruleID
+        hit.fired = fired
+        hit.facts = facts
+        hit.sentence = sentence
+        explanation.hits.append(hit)
+    }
+
+    /// Marks that a draft rule took part.
+    public mutating func usesDraftRules() { explanation.usesDraftRules = true }
+
+    /// The ids of the rules that fired so far.
+    public var firedRuleIDs: [String] { explanation.hits.filter(\.fired).map(\.ruleId) }
+
+    /// The finished explanation with its one-paragraph summary.
+    public func finish(summary: String) -> Explanation {
+        var done = explanation
+        done.summary = summary
+        return done
+    }
+}
+
+/// Facts as explanations record them.
+public enum Fact {
+    public static func int(_ name: String, _ value: some BinaryInteger, unit: FactUnit, source: String = "") -> FactUsed {
+        var fact = FactUsed(name: name, source: source)
+        fact.unit = unit
+        fact.value = .intValue(Int64(value))
+        return fact
+    }
+
+    public static func string(_ name: String, _ value: String, source: String = "") -> FactUsed {
+        var fact = FactUsed(name: name, source: source)
+        fact.value = .stringValue(value)
+        return fact
+    }
+
+    public static func bool(_ name: String, _ value: Bool, source: String = "") -> FactUsed {
+        var fact = FactUsed(name: name, source: source)
+        fact.value = .boolValue(value)
+        return fact
+    }
+
+    public static func time(_ name: String, _ value: ProtoTimestamp, source: String = "") -> FactUsed {
+        var fact = FactUsed(name: name, source: source)
+        fact.value = .timeValue(value)
+        return fact
+    }
+
+    public static func duration(_ name: String, _ value: ProtoDuration, source: String = "") -> FactUsed {
+        var fact = FactUsed(name: name, source: source)
+        fact.value = .durationValue(value)
+        return fact
+    }
+}
+
+extension FactUsed {
+    fileprivate init(name: String, source: String) {
+        self.init()
+        self.name = name
+        self.sourceRef = source
+    }
+}
+
+/// Scores in thousandths as people read them: 4800 → "4.8", 4750 → "4.75".
+func scoreText(_ milli: Int32) -> String {
+    let whole = milli / 1_000
+    var fraction = String(milli % 1_000)
+    while fraction.count < 3 { fraction = "0" + fraction }
+    while fraction.hasSuffix("0") { fraction.removeLast() }
+    return fraction.isEmpty ? "\(whole)" : "\(whole).\(fraction)"
+}
+
+/// An enum value's schema name without its type prefix: COMPLAINT_TYPE_FAKE_RETURN → FAKE_RETURN.
+func shortName<E: ProtoEnum>(_ value: E, prefix: String) -> String {
+    guard let name = value.protoName else { return "\(value.rawValue)" }
+    return name.hasPrefix(prefix) ? String(name.dropFirst(prefix.count)) : name
+}
