@@ -40,42 +40,36 @@ public struct ExplanationBuilder: Sendable {
 /// Facts as explanations record them.
 public enum Fact {
     public static func int(_ name: String, _ value: some BinaryInteger, unit: FactUnit, source: String = "") -> FactUsed {
-        var fact = FactUsed(name: name, source: source)
-        fact.unit = unit
-        fact.value = .intValue(Int64(value))
-        return fact
+        make(name, source, .intValue(Int64(value)), unit: unit)
     }
 
     public static func string(_ name: String, _ value: String, source: String = "") -> FactUsed {
-        var fact = FactUsed(name: name, source: source)
-        fact.value = .stringValue(value)
-        return fact
+        make(name, source, .stringValue(value))
     }
 
     public static func bool(_ name: String, _ value: Bool, source: String = "") -> FactUsed {
-        var fact = FactUsed(name: name, source: source)
-        fact.value = .boolValue(value)
-        return fact
+        make(name, source, .boolValue(value))
+    }
+
+    public static func money(_ name: String, _ value: Money, source: String = "") -> FactUsed {
+        make(name, source, .moneyValue(value))
     }
 
     public static func time(_ name: String, _ value: ProtoTimestamp, source: String = "") -> FactUsed {
-        var fact = FactUsed(name: name, source: source)
-        fact.value = .timeValue(value)
-        return fact
+        make(name, source, .timeValue(value))
     }
 
     public static func duration(_ name: String, _ value: ProtoDuration, source: String = "") -> FactUsed {
-        var fact = FactUsed(name: name, source: source)
-        fact.value = .durationValue(value)
-        return fact
+        make(name, source, .durationValue(value))
     }
-}
 
-extension FactUsed {
-    fileprivate init(name: String, source: String) {
-        self.init()
-        self.name = name
-        self.sourceRef = source
+    private static func make(_ name: String, _ source: String, _ value: FactUsed.Value, unit: FactUnit = .unspecified) -> FactUsed {
+        var fact = FactUsed()
+        fact.name = name
+        fact.sourceRef = source
+        fact.unit = unit
+        fact.value = value
+        return fact
     }
 }
 
