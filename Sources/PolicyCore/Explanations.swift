@@ -26,6 +26,9 @@ public struct ExplanationBuilder: Sendable {
     /// Marks that a draft rule took part.
     public mutating func usesDraftRules() { explanation.usesDraftRules = true }
 
+    /// The sentence of the first rule recorded, for one-rule explanations.
+    public var firstSentence: String { explanation.hits.first?.sentence ?? "" }
+
     /// The ids of the rules that fired so far.
     public var firedRuleIDs: [String] { explanation.hits.filter(\.fired).map(\.ruleId) }
 
