@@ -1,0 +1,64 @@
+import ProtectionMessages
+
+/// One buyer's sanctions kept step by step as cases are confirmed and overturned
+/// and time passes. Each change replays the ladder only from the moment it
+/// affects, starting from the snapshot kept there; the result always equals
+/// ``Sanctions/sanctions(for:ruleSet:now:)`` over the same cases.
+public struct SanctionBook: Sendable {
+    public let ruleSet: RuleSet
+    /// The cases so far, overturned ones marked.
+    public private(set) var cases: [ConfirmedCase] = []
+    /// The latest time the book has reached (seconds since the epoch).
+    public private(set) var now: Int64
+    private var state = LadderState()
+    /// The state after each replayed moment, oldest first.
+    private var snapshots: [LadderState] = []
+
+    public init(ruleSet: RuleSet, now: Int64) {
+        self.ruleSet = ruleSet
+        self.now = now
+    }
+
+    /// Every sanction so far, with its state at ``now``.
+    public var sanctions: [Sanction] { state.finished(now: now, ruleSet: ruleSet) }
+
+    /// Records a confirmed case (at its confirmation time, which may be earlier than ``now``).
+    public mutating func confirm(_ confirmed: ConfirmedCase) {
+        cases.append(confirmed)
+        rollBack(before: confirmed.confirmedAt)
+        now = max(now, confirmed.confirmedAt)
+        replay()
+    }
+
+    /// Overturns a case at `time`: everything it caused is undone, as if it had never
+    /// been confirmed. Returns false for an unknown or already overturned case.
+    @discardableResult
+    public mutating func overturn(complaintID: String, at time: Int64) -> Bool {
+        guard let index = cases.firstIndex(where: { $0.complaintID == complaintID && !$0.reversed }) else { return false }
+        cases[index].reversed = true
+        rollBack(before: cases[index].confirmedAt)
+        now = max(now, time)
+        replay()
+        return true
+    }
+
+    /// Lets time pass to `time`: points expire, sanctions end.
+    public mutating func advance(to time: Int64) {
+        now = max(now, time)
+        replay()
+    }
+
+    /// Drops what was replayed at or after `time`.
+    private mutating func rollBack(before time: Int64) {
+        while let last = snapshots.last, (last.lastTime ?? .min) >= time { snapshots.removeLast() }
+        state = snapshots.last ?? LadderState()
+    }
+
+    /// Replays the moments after the last one replayed, up to ``now``.
+    private mutating func replay() {
+        for time in Sanctions.eventTimes(cases, after: state.lastTime, until: now) {
+            state.step(at: time, cases: cases, ruleSet: ruleSet)
+            snapshots.append(state)
+        }
+    }
+}
