@@ -1,7 +1,8 @@
 // swift-tools-version:6.1
 // Benchmarks, side by side with the peers in one run. A package of its own so
 // the main build and CI never build it. Run: swift run -c release Codec
-// (the codec) and swift run -c release RPC (the RPC transport).
+// (the codec), swift run -c release RPC (the RPC transport) and swift run -c
+// release Policy (the policy core's decisions).
 import Foundation
 import PackageDescription
 
@@ -58,6 +59,14 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Sources/GRPCPeer"),
+        // The policy core's decisions.
+        .executableTarget(
+            name: "Policy",
+            dependencies: [
+                "BenchSupport", .product(name: "PolicyCore", package: root),
+                .product(name: "ProtectionMessages", package: root), .product(name: "ProtoWire", package: root),
+            ],
+            path: "Sources/Policy"),
         // Our TCP transport against grpc-swift-2 (HTTP/2) and a bare SwiftNIO echo server.
         .executableTarget(
             name: "RPC",

@@ -11,16 +11,19 @@ public struct SanctionBook: Sendable {
     /// The latest time the book has reached (seconds since the epoch).
     public private(set) var now: Int64
     private var state = LadderState()
+    private var table = CaseTable([])
+    private let rules: LadderRules
     /// The state after each replayed moment, oldest first.
     private var snapshots: [LadderState] = []
 
     public init(ruleSet: RuleSet, now: Int64) {
         self.ruleSet = ruleSet
+        self.rules = LadderRules(ruleSet)
         self.now = now
     }
 
     /// Every sanction so far, with its state at ``now``.
-    public var sanctions: [Sanction] { state.finished(now: now, ruleSet: ruleSet) }
+    public var sanctions: [Sanction] { state.finished(table: CaseTable(cases), rules: rules, now: now, ruleSet: ruleSet) }
 
     /// Records a confirmed case (at its confirmation time, which may be earlier than ``now``).
     public mutating func confirm(_ confirmed: ConfirmedCase) {
@@ -56,9 +59,14 @@ public struct SanctionBook: Sendable {
 
     /// Replays the moments after the last one replayed, up to ``now``.
     private mutating func replay() {
-        for time in Sanctions.eventTimes(cases, after: state.lastTime, until: now) {
-            state.step(at: time, cases: cases, ruleSet: ruleSet)
+        if table.cases != cases { table = CaseTable(cases) }
+        // One moment at a time, keeping the state after each.
+        var position = table.firstChange(after: state.lastTime)
+        while position < table.changes.count, table.changes[position].time <= now {
+            let time = table.changes[position].time
+            state.replay(table: table, rules: rules, until: time)
             snapshots.append(state)
+            position = table.firstChange(after: time)
         }
     }
 }

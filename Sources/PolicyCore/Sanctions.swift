@@ -6,136 +6,270 @@ import ProtoWire
 /// rungs are evaluated: a store limit for a case with a tier-A merchant, a
 /// platform limit (doubling with each one in the lookback, capped) at enough
 /// points from enough merchants, after-sales auto-reject while points stay at
-/// or above its threshold. An overturned case counts as never confirmed.
+/// or above its threshold. A platform limit is imposed when the ledger changes
+/// and none is running. An overturned case counts as never confirmed.
 public enum Sanctions {
     /// Every sanction the cases lead to by `now`, active or ended, in start order.
     public static func sanctions(for cases: [ConfirmedCase], ruleSet: RuleSet, now: Int64) -> [Sanction] {
+        let table = CaseTable(cases)
+        let rules = LadderRules(ruleSet)
         var state = LadderState()
-        for time in eventTimes(cases, after: nil, until: now) { state.step(at: time, cases: cases, ruleSet: ruleSet) }
-        return state.finished(now: now, ruleSet: ruleSet)
+        state.replay(table: table, rules: rules, until: now)
+        return state.finished(table: table, rules: rules, now: now, ruleSet: ruleSet)
+    }
+}
+
+/// A buyer's cases in columns, merchants numbered, for replaying without copies.
+struct CaseTable {
+    let cases: [ConfirmedCase]
+    let confirmedAt: [Int64]
+    let expiresAt: [Int64]
+    let points: [Int32]
+    let merchant: [Int]
+    let counted: [Bool]
+
+    init(_ cases: [ConfirmedCase]) {
+        self.cases = cases
+        var numbers: [String: Int] = [:]
+        confirmedAt = cases.map(\.confirmedAt)
+        expiresAt = cases.map(\.expiresAt)
+        points = cases.map(\.points)
+        merchant = cases.map { item in
+            if let number = numbers[item.merchantID] { return number }
+            numbers[item.merchantID] = numbers.count
+            return numbers.count - 1
+        }
+        counted = cases.map { !$0.reversed }
+        var changes: [Change] = []
+        for index in cases.indices where counted[index] {
+            changes.append(Change(time: confirmedAt[index], index: index, delta: points[index], confirms: true))
+            changes.append(Change(time: expiresAt[index], index: index, delta: -points[index], confirms: false))
+        }
+        self.changes = changes.sorted { $0.time < $1.time }
+        self.merchantCount = numbers.count
     }
 
-    /// Times at which a case (not overturned) is confirmed or expires, after `after`, up to `until`.
-    static func eventTimes(_ cases: [ConfirmedCase], after: Int64?, until: Int64) -> [Int64] {
-        var times: Set<Int64> = []
-        for item in cases where !item.reversed {
-            for time in [item.confirmedAt, item.expiresAt] where time <= until && after.map({ time > $0 }) ?? true {
-                times.insert(time)
-            }
+    /// A counted case starting or ceasing to count.
+    struct Change {
+        var time: Int64
+        var index: Int
+        var delta: Int32
+        var confirms: Bool
+    }
+
+    /// Every change, in time order.
+    let changes: [Change]
+    let merchantCount: Int
+
+    /// The position of the first change after `time`.
+    func firstChange(after time: Int64?) -> Int {
+        guard let time else { return 0 }
+        var low = 0
+        var high = changes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if changes[middle].time <= time { low = middle + 1 } else { high = middle }
         }
-        return times.sorted()
+        return low
+    }
+
+    func isActive(_ index: Int, at time: Int64) -> Bool {
+        counted[index] && confirmedAt[index] <= time && time < expiresAt[index]
+    }
+}
+
+/// The ladder's parameters, read once from the rule set.
+struct LadderRules {
+    var store: StorePurchaseLimitRule?
+    var storeSeconds: Int64 = 0
+    var platform: PlatformPurchaseLimitRule?
+    var platformBase: Int64 = 0
+    var platformMax: Int64 = .max
+    var platformLookback: Int64 = 0
+    var autoReject: AfterSalesAutoRejectRule?
+
+    init(_ ruleSet: RuleSet) {
+        let ladder = ruleSet.sanctions
+        if let store = ladder?.storePurchaseLimit, let seconds = store.duration?.seconds {
+            self.store = store
+            storeSeconds = seconds
+        }
+        if let platform = ladder?.platformPurchaseLimit, let base = platform.baseDuration?.seconds {
+            self.platform = platform
+            platformBase = base
+            platformMax = platform.maxDuration?.seconds ?? .max
+            platformLookback = platform.repeatLookback?.seconds ?? 0
+        }
+        autoReject = ladder?.afterSalesAutoReject
+    }
+}
+
+/// One sanction as the replay decides it: what, where, when, and which cases caused it.
+public struct SanctionSpan: Hashable, Sendable {
+    public var kind: SanctionKind
+    /// The store, for store limits; empty otherwise.
+    public var merchantID: String
+    /// Seconds since the epoch.
+    public var start: Int64
+    /// When it ends (or ended); nil while an open-ended sanction lasts.
+    public var end: Int64?
+    /// Its length, for fixed-length sanctions.
+    public var seconds: Int64?
+    public var repeatIndex: Int32
+    public var activePointsAtStart: Int32
+    public var distinctMerchantsAtStart: Int32
+    /// Position, in the cases given, of the case whose confirmation or expiry led to it.
+    public var trigger: Int
+    /// The merchant number (in the case table), -1 for none.
+    var merchant: Int
+}
+
+extension Sanctions {
+    /// The sanctions the cases lead to by `now` as spans: the decision alone, without
+    /// the messages and explanations ``sanctions(for:ruleSet:now:)`` renders from it.
+    public static func spans(for cases: [ConfirmedCase], ruleSet: RuleSet, now: Int64) -> [SanctionSpan] {
+        let table = CaseTable(cases)
+        let rules = LadderRules(ruleSet)
+        var state = LadderState()
+        state.replay(table: table, rules: rules, until: now)
+        return state.spans
     }
 }
 
 /// The sanctions as the replay has built them so far.
 struct LadderState: Hashable, Sendable {
-    var sanctions: [Sanction] = []
+    var spans: [SanctionSpan] = []
     var lastTime: Int64?
+    /// Active points and, per merchant number, active cases, as of `lastTime`.
+    var points: Int32 = 0
+    var activeByMerchant: [Int] = []
+    var distinctMerchants = 0
 
-    /// Evaluates every rung at `time` against the cases active then.
-    mutating func step(at time: Int64, cases: [ConfirmedCase], ruleSet: RuleSet) {
+    /// Replays every moment after `lastTime` up to `until`, in order.
+    mutating func replay(table: CaseTable, rules: LadderRules, until: Int64) {
+        if activeByMerchant.count < table.merchantCount {
+            activeByMerchant += Array(repeating: 0, count: table.merchantCount - activeByMerchant.count)
+        }
+        var position = table.firstChange(after: lastTime)
+        while position < table.changes.count, table.changes[position].time <= until {
+            let time = table.changes[position].time
+            var confirmedNow = false
+            let trigger = table.changes[position].index
+            while position < table.changes.count, table.changes[position].time == time {
+                let change = table.changes[position]
+                points += change.delta
+                let merchant = table.merchant[change.index]
+                activeByMerchant[merchant] += change.confirms ? 1 : -1
+                if change.confirms, activeByMerchant[merchant] == 1 { distinctMerchants += 1 }
+                if !change.confirms, activeByMerchant[merchant] == 0 { distinctMerchants -= 1 }
+                confirmedNow = confirmedNow || change.confirms
+                position += 1
+            }
+            step(at: time, confirmedNow: confirmedNow, trigger: trigger, table: table, rules: rules)
+        }
+    }
+
+    /// Evaluates every rung at `time`, with the counts as of `time`.
+    mutating func step(at time: Int64, confirmedNow: Bool, trigger: Int, table: CaseTable, rules: LadderRules) {
         lastTime = time
-        guard let ladder = ruleSet.sanctions else { return }
-        let active = cases.filter { $0.isActive(at: time) }
-        let points = active.reduce(Int32(0)) { $0 + $1.points }
-        let merchants = Set(active.map(\.merchantID))
+        let points = self.points
+        let merchants = self.distinctMerchants
+        func add(_ kind: SanctionKind, merchant: Int, seconds: Int64?, trigger: Int, repeatIndex: Int32 = 0) {
+            spans.append(
+                SanctionSpan(
+                    kind: kind, merchantID: merchant < 0 ? "" : table.cases[trigger].merchantID, start: time,
+                    end: seconds.map { time + $0 }, seconds: seconds, repeatIndex: repeatIndex, activePointsAtStart: points,
+                    distinctMerchantsAtStart: Int32(merchants), trigger: trigger, merchant: merchant))
+        }
 
-        if let rule = ladder.storePurchaseLimit, let duration = rule.duration?.seconds {
-            for item in active where item.confirmedAt == time && rule.merchantTiers.contains(item.merchantTier)
-                && (item.storeLimitRequested || !rule.requiresMerchantRequest)
-            {
-                let byMerchant = active.filter { $0.merchantID == item.merchantID }
-                guard byMerchant.count >= rule.minConfirmedCases,
-                    !isActive(.storePurchaseLimit, merchant: item.merchantID, at: time)
+        if confirmedNow, let rule = rules.store {
+            for index in table.cases.indices where table.confirmedAt[index] == time && table.isActive(index, at: time) {
+                let item = table.cases[index]
+                guard rule.merchantTiers.contains(item.merchantTier), item.storeLimitRequested || !rule.requiresMerchantRequest,
+                    !isRunning(.storePurchaseLimit, merchant: table.merchant[index], at: time)
                 else { continue }
-                add(.storePurchaseLimit, item.buyerID, merchant: item.merchantID, at: time, seconds: duration,
-                    causes: byMerchant.map(\.complaintID), points: points, merchants: merchants.count,
-                    sentence: "A confirmed case by a merchant in tier \(shortName(item.merchantTier, prefix: "TIER_")): purchase limit at that store for \(durationText(ProtoDuration(seconds: duration, nanos: 0))).",
-                    ruleID: rule.ruleId)
+                guard activeByMerchant[table.merchant[index]] >= rule.minConfirmedCases else { continue }
+                add(.storePurchaseLimit, merchant: table.merchant[index], seconds: rules.storeSeconds, trigger: index)
             }
         }
-        if let rule = ladder.platformPurchaseLimit, let base = rule.baseDuration?.seconds,
-            points >= rule.minActivePoints, merchants.count >= rule.minDistinctMerchants,
-            !isActive(.platformPurchaseLimit, merchant: "", at: time)
+        if let rule = rules.platform, points >= rule.minActivePoints, merchants >= rule.minDistinctMerchants,
+            !isRunning(.platformPurchaseLimit, merchant: -1, at: time)
         {
-            let lookback = rule.repeatLookback?.seconds ?? 0
-            let k = sanctions.filter { $0.kind == .platformPurchaseLimit && ($0.startsAt?.seconds ?? 0) > time - lookback }.count
-            var seconds = base
-            for _ in 0..<k where seconds < (rule.maxDuration?.seconds ?? .max) { seconds *= Int64(max(rule.repeatMultiplier, 1)) }
-            seconds = min(seconds, rule.maxDuration?.seconds ?? seconds)
-            add(.platformPurchaseLimit, active.first?.buyerID ?? "", merchant: "", at: time, seconds: seconds,
-                causes: active.map(\.complaintID), points: points, merchants: merchants.count,
-                sentence: "\(points) active points from \(merchants.count) merchants (threshold \(rule.minActivePoints) from \(rule.minDistinctMerchants)); \(k) platform limits in the lookback: limit for \(durationText(ProtoDuration(seconds: seconds, nanos: 0))).",
-                ruleID: rule.ruleId, repeatIndex: Int32(k))
+            let k = spans.filter { $0.kind == .platformPurchaseLimit && $0.start > time - rules.platformLookback }.count
+            var seconds = rules.platformBase
+            for _ in 0..<k where seconds < rules.platformMax { seconds *= Int64(max(rule.repeatMultiplier, 1)) }
+            add(.platformPurchaseLimit, merchant: -1, seconds: min(seconds, rules.platformMax), trigger: trigger, repeatIndex: Int32(k))
         }
-        if let rule = ladder.afterSalesAutoReject {
-            let open = sanctions.lastIndex { $0.kind == .afterSalesAutoReject && $0.endedAt == nil }
+        if let rule = rules.autoReject {
+            let open = spans.lastIndex { $0.kind == .afterSalesAutoReject && $0.end == nil }
             if points >= rule.minActivePoints, open == nil {
-                add(.afterSalesAutoReject, active.first?.buyerID ?? "", merchant: "", at: time, seconds: nil,
-                    causes: active.map(\.complaintID), points: points, merchants: merchants.count,
-                    sentence: "\(points) active points (threshold \(rule.minActivePoints)): after-sales requests are rejected automatically while they stay at or above it.",
-                    ruleID: rule.ruleId)
+                add(.afterSalesAutoReject, merchant: -1, seconds: nil, trigger: trigger)
             } else if points < rule.minActivePoints, let open {
-                sanctions[open].endedAt = ProtoTimestamp(seconds: time, nanos: 0)
-                sanctions[open].endsAt = ProtoTimestamp(seconds: time, nanos: 0)
+                spans[open].end = time
             }
         }
     }
 
-    /// Whether a fixed-length sanction of `kind` (at `merchant`) covers `time`.
-    func isActive(_ kind: SanctionKind, merchant: String, at time: Int64) -> Bool {
-        sanctions.contains {
-            $0.kind == kind && $0.merchantId == merchant && ($0.startsAt?.seconds ?? .max) <= time
-                && time < ($0.endsAt?.seconds ?? .max)
-        }
+    /// Whether a sanction of `kind` at merchant number `merchant` covers `time`.
+    private func isRunning(_ kind: SanctionKind, merchant: Int, at time: Int64) -> Bool {
+        spans.contains { $0.kind == kind && $0.merchant == merchant && $0.start <= time && time < ($0.end ?? .max) }
     }
 
-    mutating func add(
-        _ kind: SanctionKind, _ buyer: String, merchant: String, at time: Int64, seconds: Int64?, causes: [String],
-        points: Int32, merchants: Int, sentence: String, ruleID: String, repeatIndex: Int32 = 0
-    ) {
-        var sanction = Sanction()
-        sanction.sanctionId = "S-\(buyer)-\(shortName(kind, prefix: "SANCTION_KIND_").lowercased())-\(merchant.isEmpty ? "" : merchant + "-")\(time)"
-        sanction.buyerId = buyer
-        sanction.kind = kind
-        sanction.merchantId = merchant
-        sanction.startsAt = ProtoTimestamp(seconds: time, nanos: 0)
-        if let seconds {
-            sanction.duration = ProtoDuration(seconds: seconds, nanos: 0)
-            sanction.endsAt = ProtoTimestamp(seconds: time + seconds, nanos: 0)
-        } else {
-            sanction.openEnded = true
-        }
-        sanction.repeatIndex = repeatIndex
-        sanction.activePointsAtStart = points
-        sanction.distinctMerchantsAtStart = Int32(merchants)
-        sanction.causeComplaintIds = causes.sorted()
-        var hit = RuleHit()
-        hit.ruleId = ruleID
-        hit.fired = true
-        hit.sentence = sentence
-        hit.facts = [
-            Fact.int("buyer.active_points", points, unit: .points), Fact.int("buyer.distinct_merchants", merchants, unit: .count),
-            Fact.time("sanction.starts_at", ProtoTimestamp(seconds: time, nanos: 0)),
-        ]
-        var explanation = Explanation()
-        explanation.hits = [hit]
-        explanation.summary = sentence
-        sanction.explanation = explanation
-        sanctions.append(sanction)
-    }
-
-    /// The sanctions with their states at `now` and the rule set named.
-    func finished(now: Int64, ruleSet: RuleSet) -> [Sanction] {
-        sanctions.map { sanction in
-            var sanction = sanction
-            if sanction.endedAt == nil, let end = sanction.endsAt?.seconds, end <= now {
-                sanction.endedAt = ProtoTimestamp(seconds: end, nanos: 0)
-            }
+    /// The sanctions as messages with their states at `now`, each explained.
+    func finished(table: CaseTable, rules: LadderRules, now: Int64, ruleSet: RuleSet) -> [Sanction] {
+        spans.map { span in
+            let buyer = table.cases[span.trigger].buyerID
+            var sanction = Sanction()
+            sanction.sanctionId = "S-\(buyer)-\(shortName(span.kind, prefix: "SANCTION_KIND_").lowercased())-\(span.merchantID.isEmpty ? "" : span.merchantID + "-")\(span.start)"
+            sanction.buyerId = buyer
+            sanction.kind = span.kind
+            sanction.merchantId = span.merchantID
+            sanction.startsAt = ProtoTimestamp(seconds: span.start, nanos: 0)
+            sanction.openEnded = span.seconds == nil
+            sanction.duration = span.seconds.map { ProtoDuration(seconds: $0, nanos: 0) }
+            sanction.endsAt = span.end.map { ProtoTimestamp(seconds: $0, nanos: 0) }
+            if let end = span.end, end <= now { sanction.endedAt = ProtoTimestamp(seconds: end, nanos: 0) }
             sanction.state = sanction.endedAt == nil ? .active : .expired
-            sanction.explanation?.ruleSetVersion = ruleSet.version
-            sanction.explanation?.ruleSetEffectiveAt = ruleSet.effectiveAt
+            sanction.repeatIndex = span.repeatIndex
+            sanction.activePointsAtStart = span.activePointsAtStart
+            sanction.distinctMerchantsAtStart = span.distinctMerchantsAtStart
+            // The causes: the cases active when it started (at its store, for a store limit).
+            sanction.causeComplaintIds = table.cases.indices
+                .filter { table.isActive($0, at: span.start) && (span.merchant < 0 || table.merchant[$0] == span.merchant) }
+                .map { table.cases[$0].complaintID }.sorted()
+            let (ruleID, sentence) = Self.reason(span, table: table, rules: rules)
+            var hit = RuleHit()
+            hit.ruleId = ruleID
+            hit.fired = true
+            hit.sentence = sentence
+            hit.facts = [
+                Fact.int("buyer.active_points", span.activePointsAtStart, unit: .points),
+                Fact.int("buyer.distinct_merchants", span.distinctMerchantsAtStart, unit: .count),
+                Fact.time("sanction.starts_at", ProtoTimestamp(seconds: span.start, nanos: 0)),
+            ]
+            var explanation = Explanation()
+            explanation.ruleSetVersion = ruleSet.version
+            explanation.ruleSetEffectiveAt = ruleSet.effectiveAt
+            explanation.hits = [hit]
+            explanation.summary = sentence
+            sanction.explanation = explanation
             return sanction
+        }
+    }
+
+    /// The rule and the sentence behind a span.
+    static func reason(_ span: SanctionSpan, table: CaseTable, rules: LadderRules) -> (String, String) {
+        let length = span.seconds.map { durationText(ProtoDuration(seconds: $0, nanos: 0)) } ?? ""
+        switch span.kind {
+        case .storePurchaseLimit:
+            let tier = shortName(table.cases[span.trigger].merchantTier, prefix: "TIER_")
+            return (rules.store?.ruleId ?? "", "A confirmed case by a merchant in tier \(tier): purchase limit at that store for \(length).")
+        case .platformPurchaseLimit:
+            let rule = rules.platform ?? PlatformPurchaseLimitRule()
+            return (rule.ruleId, "\(span.activePointsAtStart) active points from \(span.distinctMerchantsAtStart) merchants (threshold \(rule.minActivePoints) from \(rule.minDistinctMerchants)); \(span.repeatIndex) platform limits in the lookback: limit for \(length).")
+        default:
+            let rule = rules.autoReject ?? AfterSalesAutoRejectRule()
+            return (rule.ruleId, "\(span.activePointsAtStart) active points (threshold \(rule.minActivePoints)): after-sales requests are rejected automatically while they stay at or above it.")
         }
     }
 }
