@@ -4,6 +4,8 @@ import ProtoWire
 /// A confirmed integrity case as the ledger and the sanction ladder read it.
 public struct ConfirmedCase: Sendable, Hashable {
     public var complaintID: String
+    /// The order complained about.
+    public var orderID: String
     public var buyerID: String
     public var merchantID: String
     public var type: ComplaintType
@@ -20,10 +22,12 @@ public struct ConfirmedCase: Sendable, Hashable {
     public var reversed: Bool
 
     public init(
-        complaintID: String, buyerID: String, merchantID: String, type: ComplaintType, points: Int32,
-        confirmedAt: Int64, expiresAt: Int64, merchantTier: Tier, storeLimitRequested: Bool, reversed: Bool = false
+        complaintID: String, orderID: String = "", buyerID: String, merchantID: String, type: ComplaintType,
+        points: Int32, confirmedAt: Int64, expiresAt: Int64, merchantTier: Tier, storeLimitRequested: Bool,
+        reversed: Bool = false
     ) {
         self.complaintID = complaintID
+        self.orderID = orderID
         self.buyerID = buyerID
         self.merchantID = merchantID
         self.type = type
@@ -43,13 +47,13 @@ public struct ConfirmedCase: Sendable, Hashable {
 public enum Ledger {
     /// The case a confirmation records, with points and expiry from `ruleSet`.
     public static func confirm(
-        complaintID: String, buyerID: String, merchantID: String, type: ComplaintType, at time: Int64,
-        merchantTier: Tier, storeLimitRequested: Bool, ruleSet: RuleSet
+        complaintID: String, orderID: String = "", buyerID: String, merchantID: String, type: ComplaintType,
+        at time: Int64, merchantTier: Tier, storeLimitRequested: Bool, ruleSet: RuleSet
     ) -> ConfirmedCase {
         let points = ruleSet.complaintTypes.first { $0.type == type }?.points ?? 0
         let expiry = ruleSet.clocks?.pointExpiry?.seconds ?? 0
         return ConfirmedCase(
-            complaintID: complaintID, buyerID: buyerID, merchantID: merchantID, type: type, points: points,
+            complaintID: complaintID, orderID: orderID, buyerID: buyerID, merchantID: merchantID, type: type, points: points,
             confirmedAt: time, expiresAt: time + expiry, merchantTier: merchantTier, storeLimitRequested: storeLimitRequested)
     }
 
@@ -60,6 +64,7 @@ public enum Ledger {
         entry.buyerId = confirmed.buyerID
         entry.merchantId = confirmed.merchantID
         entry.complaintId = confirmed.complaintID
+        entry.orderId = confirmed.orderID
         entry.type = confirmed.type
         entry.points = confirmed.points
         entry.state = confirmed.reversed ? .reversed : now >= confirmed.expiresAt ? .expired : .active
