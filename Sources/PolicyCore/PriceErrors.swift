@@ -218,12 +218,7 @@ public enum PriceErrors {
         return judgement
     }
 
-    static func money(_ minor: Int64, _ currency: String) -> Money {
-        var money = Money()
-        money.amountMinor = minor
-        money.currency = currency
-        return money
-    }
+    static func money(_ minor: Int64, _ currency: String) -> Money { Money(amountMinor: minor, currency: currency) }
 }
 
 /// Whether `time` is later than `start + duration`.
