@@ -7,7 +7,7 @@ import ProtoWire
 /// The schema this module was generated from, served by reflection.
 public enum ProtectionMessagesSchema {
     /// SHA-256 over each file's path and text, in path order.
-    public static let hash = "a99f14eabe25f587fa6afde874b5b16169109f1e9064a14edb32eb93ab71e63f"
+    public static let hash = "83be3d1b111304d55958f18a07b2b1f8154af057c668ce9b294a979d22b72bb3"
 
     /// Each `.proto` file: its path under the schema root and its text.
     public static let files: [(path: String, source: String)] = [
@@ -4023,6 +4023,10 @@ message SimulationSummary {
   int64 tiers_changed = 8;
   // Price-error orders whose resolution would change.
   int64 price_error_resolutions_changed = 9;
+  // Reviewer workload: how many more (or, negative, fewer) decisions a
+  // reviewer would have to make: complaints whose merchant's tier forces
+  // manual review, and price-error orders sent to review.
+  int64 manual_reviews_delta = 10;
 }
 
 // A sanction that would change.

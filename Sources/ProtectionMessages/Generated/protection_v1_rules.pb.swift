@@ -549,6 +549,10 @@ public struct SimulationSummary: ProtoMessage {
     public var tiersChanged: Int64 = 0
     /// Price-error orders whose resolution would change.
     public var priceErrorResolutionsChanged: Int64 = 0
+    /// Reviewer workload: how many more (or, negative, fewer) decisions a
+    /// reviewer would have to make: complaints whose merchant's tier forces
+    /// manual review, and price-error orders sent to review.
+    public var manualReviewsDelta: Int64 = 0
     /// Fields this build does not know, kept for re-encoding.
     public var unknownFields = UnknownFields()
 
@@ -2860,9 +2864,10 @@ extension SimulationSummary {
                     reader.leaveNested(end)
                 case 0x40: self.tiersChanged = try reader.readInt64()
                 case 0x48: self.priceErrorResolutionsChanged = try reader.readInt64()
+                case 0x50: self.manualReviewsDelta = try reader.readInt64()
                 default:
                     switch tag >> 3 {
-                        case 1, 2, 3, 4, 5, 6, 7, 8, 9: throw reader.wrongWireType(tag)
+                        case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10: throw reader.wrongWireType(tag)
                         default: try reader.skipUnknown(tag, into: &self.unknownFields)
                     }
             }
@@ -2871,6 +2876,10 @@ extension SimulationSummary {
 
     public func encodeMessage(to writer: inout WireWriter) {
         writer.writeUnknown(self.unknownFields)
+        if self.manualReviewsDelta != 0 {
+            writer.writeInt64(self.manualReviewsDelta)
+            writer.writeTag(0x50)
+        }
         if self.priceErrorResolutionsChanged != 0 {
             writer.writeInt64(self.priceErrorResolutionsChanged)
             writer.writeTag(0x48)
@@ -2937,6 +2946,8 @@ extension SimulationSummary {
                     self.tiersChanged = try c.decode(ProtoJSON.Int64Value.self, forKey: key).value
                 case "priceErrorResolutionsChanged", "price_error_resolutions_changed":
                     self.priceErrorResolutionsChanged = try c.decode(ProtoJSON.Int64Value.self, forKey: key).value
+                case "manualReviewsDelta", "manual_reviews_delta":
+                    self.manualReviewsDelta = try c.decode(ProtoJSON.Int64Value.self, forKey: key).value
                 default: try ProtoJSON.unknownKey(key, in: decoder, message: Self.protoMessageName)
             }
         }
@@ -2970,6 +2981,9 @@ extension SimulationSummary {
         }
         if self.priceErrorResolutionsChanged != 0 {
             try c.encode(ProtoJSON.Int64Value(self.priceErrorResolutionsChanged), forKey: ProtoJSON.Key("priceErrorResolutionsChanged"))
+        }
+        if self.manualReviewsDelta != 0 {
+            try c.encode(ProtoJSON.Int64Value(self.manualReviewsDelta), forKey: ProtoJSON.Key("manualReviewsDelta"))
         }
     }
 }

@@ -3389,7 +3389,7 @@ const ProtobufCMessageDescriptor protection__v1__rule_set_problem__descriptor =
   (ProtobufCMessageInit) protection__v1__rule_set_problem__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor protection__v1__simulation_summary__field_descriptors[9] =
+static const ProtobufCFieldDescriptor protection__v1__simulation_summary__field_descriptors[10] =
 {
   {
     "sanctions_added",
@@ -3499,10 +3499,23 @@ static const ProtobufCFieldDescriptor protection__v1__simulation_summary__field_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "manual_reviews_delta",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__SimulationSummary, manual_reviews_delta),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned protection__v1__simulation_summary__field_indices_by_name[] = {
   3,   /* field[3] = exclusions_added */
   4,   /* field[4] = exclusions_removed */
+  9,   /* field[9] = manual_reviews_delta */
   6,   /* field[6] = payout_delta */
   5,   /* field[5] = payouts_changed */
   8,   /* field[8] = price_error_resolutions_changed */
@@ -3514,7 +3527,7 @@ static const unsigned protection__v1__simulation_summary__field_indices_by_name[
 static const ProtobufCIntRange protection__v1__simulation_summary__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 9 }
+  { 0, 10 }
 };
 const ProtobufCMessageDescriptor protection__v1__simulation_summary__descriptor =
 {
@@ -3524,7 +3537,7 @@ const ProtobufCMessageDescriptor protection__v1__simulation_summary__descriptor 
   "Protection__V1__SimulationSummary",
   "protection.v1",
   sizeof(Protection__V1__SimulationSummary),
-  9,
+  10,
   protection__v1__simulation_summary__field_descriptors,
   protection__v1__simulation_summary__field_indices_by_name,
   1,  protection__v1__simulation_summary__number_ranges,

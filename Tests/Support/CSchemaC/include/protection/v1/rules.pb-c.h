@@ -808,10 +808,16 @@ struct  Protection__V1__SimulationSummary
    * Price-error orders whose resolution would change.
    */
   int64_t price_error_resolutions_changed;
+  /*
+   * Reviewer workload: how many more (or, negative, fewer) decisions a
+   * reviewer would have to make: complaints whose merchant's tier forces
+   * manual review, and price-error orders sent to review.
+   */
+  int64_t manual_reviews_delta;
 };
 #define PROTECTION__V1__SIMULATION_SUMMARY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&protection__v1__simulation_summary__descriptor) \
-    , 0, 0, 0, 0, 0, 0, NULL, 0, 0 }
+    , 0, 0, 0, 0, 0, 0, NULL, 0, 0, 0 }
 
 
 /*
