@@ -76,6 +76,14 @@ public enum Fact {
     }
 }
 
+/// An amount in minor units of `currency`.
+func money(_ minor: Int64, _ currency: String) -> Money {
+    var money = Money()
+    money.amountMinor = minor
+    money.currency = currency
+    return money
+}
+
 /// Scores in thousandths as people read them: 4800 → "4.8", 4750 → "4.75".
 func scoreText(_ milli: Int32) -> String {
     let whole = milli / 1_000

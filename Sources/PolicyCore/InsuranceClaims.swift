@@ -35,7 +35,7 @@ public enum InsuranceClaims {
                         sentence: "A \(type) case on the order was confirmed after the payout: \(moneyText(payout)) is clawed back.")
             } else {
                 claim.state = .refused
-                claim.payout = Money(amountMinor: 0, currency: payout.currency)
+                claim.payout = money(0, payout.currency)
                 claim.paidAt = nil
                 why.hit("insurance.claim.refused", fired: true, facts: [Fact.string("complaint.id", refusing.complaintID)],
                         sentence: "A confirmed \(type) case is on the order: the claim is refused.")
@@ -75,18 +75,18 @@ public enum InsuranceClaims {
         report.insuredReturnCount = Int64(claims.count)
         let paid = claims.filter { $0.state == .paid }
         report.claimsPaidCount = Int64(paid.count)
-        report.claimsPaidAmount = Money(amountMinor: paid.reduce(0) { $0 + ($1.payout?.amountMinor ?? 0) }, currency: currency)
+        report.claimsPaidAmount = money(paid.reduce(0) { $0 + ($1.payout?.amountMinor ?? 0) }, currency)
         report.claimsRefusedCount = Int64(claims.count { $0.state == .refused })
         let clawed = claims.filter { $0.state == .clawedBack }
         report.claimsClawedBackCount = Int64(clawed.count)
-        report.clawedBackAmount = Money(amountMinor: clawed.reduce(0) { $0 + ($1.clawedBackAmount?.amountMinor ?? 0) }, currency: currency)
+        report.clawedBackAmount = money(clawed.reduce(0) { $0 + ($1.clawedBackAmount?.amountMinor ?? 0) }, currency)
         report.premiumOrderCount = premiumOrderCount
         report.premiumsPaid = premiumsPaid
         // Without insurance the merchant would have paid every insured return's shipping.
         let direct = claims.reduce(Int64(0)) { $0 + ($1.shippingCost?.amountMinor ?? 0) }
-        report.directShippingCost = Money(amountMinor: direct, currency: currency)
+        report.directShippingCost = money(direct, currency)
         let saving = direct - premiumsPaid.amountMinor
-        report.saving = Money(amountMinor: saving, currency: currency)
+        report.saving = money(saving, currency)
         report.savingBp = direct == 0 ? 0 : Int32(clamping: saving * 10_000 / direct)
         var why = ExplanationBuilder(ruleSet: ruleSet, now: now)
         let sentence = "Return shipping for \(claims.count) insured returns would have cost \(moneyText(report.directShippingCost!)); premiums cost \(moneyText(premiumsPaid)): a saving of \(moneyText(report.saving!)) (\(report.savingBp / 100)%)."
@@ -95,13 +95,5 @@ public enum InsuranceClaims {
                 sentence: sentence)
         report.explanation = why.finish(summary: sentence)
         return report
-    }
-}
-
-extension Money {
-    init(amountMinor: Int64, currency: String) {
-        self.init()
-        self.amountMinor = amountMinor
-        self.currency = currency
     }
 }

@@ -218,7 +218,6 @@ public enum PriceErrors {
         return judgement
     }
 
-    static func money(_ minor: Int64, _ currency: String) -> Money { Money(amountMinor: minor, currency: currency) }
 }
 
 /// Whether `time` is later than `start + duration`.

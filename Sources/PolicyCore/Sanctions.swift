@@ -22,32 +22,30 @@ public enum Sanctions {
 /// A buyer's cases in columns, merchants numbered, for replaying without copies.
 struct CaseTable {
     let cases: [ConfirmedCase]
-    let confirmedAt: [Int64]
-    let expiresAt: [Int64]
-    let points: [Int32]
+    /// Per case, its merchant's number.
     let merchant: [Int]
-    let counted: [Bool]
 
     init(_ cases: [ConfirmedCase]) {
         self.cases = cases
-        var numbers: [String: Int] = [:]
-        confirmedAt = cases.map(\.confirmedAt)
-        expiresAt = cases.map(\.expiresAt)
-        points = cases.map(\.points)
+        // Few merchants per buyer: a list beats hashing.
+        var seen: [String] = []
         merchant = cases.map { item in
-            if let number = numbers[item.merchantID] { return number }
-            numbers[item.merchantID] = numbers.count
-            return numbers.count - 1
+            if let number = seen.firstIndex(of: item.merchantID) { return number }
+            seen.append(item.merchantID)
+            return seen.count - 1
         }
-        counted = cases.map { !$0.reversed }
         var changes: [Change] = []
-        for index in cases.indices where counted[index] {
-            changes.append(Change(time: confirmedAt[index], index: index, delta: points[index], confirms: true))
-            changes.append(Change(time: expiresAt[index], index: index, delta: -points[index], confirms: false))
+        changes.reserveCapacity(cases.count * 2)
+        for index in cases.indices where !cases[index].reversed {
+            changes.append(Change(time: cases[index].confirmedAt, index: index, delta: cases[index].points, confirms: true))
+            changes.append(Change(time: cases[index].expiresAt, index: index, delta: -cases[index].points, confirms: false))
         }
-        self.changes = changes.sorted { $0.time < $1.time }
-        self.merchantCount = numbers.count
+        changes.sort { $0.time < $1.time }
+        self.changes = changes
+        self.merchantCount = seen.count
     }
+
+    func isActive(_ index: Int, at time: Int64) -> Bool { cases[index].isActive(at: time) }
 
     /// A counted case starting or ceasing to count.
     struct Change {
@@ -73,9 +71,6 @@ struct CaseTable {
         return low
     }
 
-    func isActive(_ index: Int, at time: Int64) -> Bool {
-        counted[index] && confirmedAt[index] <= time && time < expiresAt[index]
-    }
 }
 
 /// The ladder's parameters, read once from the rule set.
@@ -153,6 +148,7 @@ struct LadderState: Hashable, Sendable {
         var position = table.firstChange(after: lastTime)
         while position < table.changes.count, table.changes[position].time <= until {
             let time = table.changes[position].time
+            let first = position
             var confirmedNow = false
             let trigger = table.changes[position].index
             while position < table.changes.count, table.changes[position].time == time {
@@ -165,12 +161,14 @@ struct LadderState: Hashable, Sendable {
                 confirmedNow = confirmedNow || change.confirms
                 position += 1
             }
-            step(at: time, confirmedNow: confirmedNow, trigger: trigger, table: table, rules: rules)
+            step(at: time, confirmedNow: confirmedNow, changes: first..<position, trigger: trigger, table: table, rules: rules)
         }
     }
 
     /// Evaluates every rung at `time`, with the counts as of `time`.
-    mutating func step(at time: Int64, confirmedNow: Bool, trigger: Int, table: CaseTable, rules: LadderRules) {
+    mutating func step(
+        at time: Int64, confirmedNow: Bool, changes: Range<Int>, trigger: Int, table: CaseTable, rules: LadderRules
+    ) {
         lastTime = time
         let points = self.points
         let merchants = self.distinctMerchants
@@ -183,10 +181,11 @@ struct LadderState: Hashable, Sendable {
         }
 
         if confirmedNow, let rule = rules.store {
-            for index in table.cases.indices where table.confirmedAt[index] == time && table.isActive(index, at: time) {
-                let item = table.cases[index]
-                guard rule.merchantTiers.contains(item.merchantTier), item.storeLimitRequested || !rule.requiresMerchantRequest,
-                    !isRunning(.storePurchaseLimit, merchant: table.merchant[index], at: time)
+            for change in table.changes[changes] where change.confirms {
+                let index = change.index
+                guard rule.merchantTiers.contains(table.cases[index].merchantTier),
+                    table.cases[index].storeLimitRequested || !rule.requiresMerchantRequest,
+                    table.isActive(index, at: time), !isRunning(.storePurchaseLimit, merchant: table.merchant[index], at: time)
                 else { continue }
                 guard activeByMerchant[table.merchant[index]] >= rule.minConfirmedCases else { continue }
                 add(.storePurchaseLimit, merchant: table.merchant[index], seconds: rules.storeSeconds, trigger: index)

@@ -133,7 +133,7 @@ public enum WhatIf {
             payoutDelta += paid(new) - paid(old)
             note(.payout(change), "Claim \(claim.claimId) would be \(shortName(new.state, prefix: "INSURANCE_CLAIM_STATE_")) paying \(moneyText(new.payout ?? Money())).")
         }
-        summary.payoutDelta = Money(amountMinor: payoutDelta, currency: candidate.currency)
+        summary.payoutDelta = money(payoutDelta, candidate.currency)
 
         // Price errors, order by order.
         for (reportID, facts) in history.priceErrors {
