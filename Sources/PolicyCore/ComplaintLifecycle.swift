@@ -99,7 +99,7 @@ public struct Refusal: Error, Hashable, Sendable {
 public enum DueTransitions {
     public static func due(
         complaints: [Complaint], ledger: [LedgerEntry], sanctions: [Sanction], ruleSets: [RuleSetSummary],
-        ruleSet: RuleSet, now: ProtoTimestamp
+        claims: [ReturnInsuranceClaim] = [], ruleSet: RuleSet, now: ProtoTimestamp
     ) -> [DueTransition] {
         var due: [DueTransition] = []
         func add(
@@ -147,6 +147,11 @@ public enum DueTransitions {
             add(.sanctionExpired, .sanction, sanction.sanctionId, at: sanction.endsAt,
                 from: "SANCTION_STATE_ACTIVE", to: "SANCTION_STATE_EXPIRED", ruleID: "clock.sanction_end",
                 sentence: "The sanction's time is up.")
+        }
+        for claim in claims where claim.state == .pending {
+            add(.insurancePayoutDue, .insuranceClaim, claim.claimId, at: claim.payoutDueAt,
+                from: "INSURANCE_CLAIM_STATE_PENDING", to: "INSURANCE_CLAIM_STATE_PAID", ruleID: "clock.insurance_payout",
+                sentence: "The claim's payout is due, \(durationText(ruleSet.insurance?.payoutDelay ?? ProtoDuration())) after the refund.")
         }
         for summary in ruleSets where summary.status == .scheduled {
             add(.ruleSetEffective, .ruleSet, "v\(summary.version)", at: summary.effectiveAt,

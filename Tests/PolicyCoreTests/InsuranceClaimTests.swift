@@ -38,6 +38,18 @@ import Testing
         #expect(claim.payout?.amountMinor == 1_200)
     }
 
+    @Test func aPendingPayoutFallsDueAt72Hours() {
+        let pending = Self.evaluate(Self.claim(), at: 1)
+        let due = { (seconds: Int64) in
+            DueTransitions.due(
+                complaints: [], ledger: [], sanctions: [], ruleSets: [], claims: [pending], ruleSet: Self.rules,
+                now: ProtoTimestamp(seconds: Self.refunded + seconds, nanos: 0)
+            ).map(\.kind)
+        }
+        #expect(due(72 * Self.hour - 1).isEmpty)
+        #expect(due(72 * Self.hour) == [.insurancePayoutDue])
+    }
+
     @Test(arguments: [(Int64(2_500), Int64(2_500)), (2_501, 2_500), (800, 800)])
     func thePayoutIsTheShippingCostUpTo25Yuan(cost: Int64, payout: Int64) {
         #expect(Self.evaluate(Self.claim(cost: cost), at: 100 * Self.hour).payout?.amountMinor == payout)
