@@ -31,7 +31,7 @@ import Testing
 
     @Test func aCartIsAllowedOnlyIfEveryStoreIs() {
         let t0 = SanctionTests.t0
-        let cases = [SanctionTests.confirm("C-1", "M-1", .abnormalRefundOnly, tier: .a)]
+        let cases = [SanctionTests.confirm("C-1", "M-1", .abnormalRefundOnly, tier: .a, requested: true)]
         let sanctions = Sanctions.sanctions(for: cases, ruleSet: Self.v1, now: t0)
         let cart = CaseConsequences.checkCart(merchantIDs: ["M-2", "M-1", "M-3"], sanctions: sanctions, now: ProtoTimestamp(seconds: t0 + 1, nanos: 0))
         #expect(!cart.allAllowed)

@@ -82,7 +82,7 @@ import Testing
 
     @Test(arguments: [(Tier.a, true), (.b, false), (.c, false)])
     func aStoreLimitFollowsACaseByATierAMerchantFor180Days(tier: Tier, limited: Bool) throws {
-        let cases = [Self.confirm("C-1", "M-1", .abnormalRefundOnly, tier: tier)]
+        let cases = [Self.confirm("C-1", "M-1", .abnormalRefundOnly, tier: tier, requested: true)]
         let store = Self.sanctions(cases, now: Self.t0).first { $0.kind == .storePurchaseLimit }
         #expect((store != nil) == limited)
         if let store {
@@ -91,18 +91,20 @@ import Testing
         }
     }
 
-    @Test func aRuleSetRequiringTheMerchantsRequestWaitsForIt() {
+    // Tier A's right is a store-level restriction "on request"; a rule set may impose it without one.
+    @Test func theStoreLimitWaitsForTheMerchantsRequestUnlessTheRulesSayOtherwise() {
+        let unasked = [Self.confirm("C-1", "M-1", tier: .a)]
+        #expect(Self.sanctions(unasked, now: Self.t0).filter { $0.kind == .storePurchaseLimit }.isEmpty)
+        let asked = [Self.confirm("C-1", "M-1", tier: .a, requested: true)]
+        #expect(Self.sanctions(asked, now: Self.t0).filter { $0.kind == .storePurchaseLimit }.count == 1)
         var rules = Self.defaults
-        rules.sanctions?.storePurchaseLimit?.requiresMerchantRequest = true
-        let unasked = [Self.confirm("C-1", "M-1", tier: .a, rules: rules)]
-        #expect(Self.sanctions(unasked, now: Self.t0, rules: rules).filter { $0.kind == .storePurchaseLimit }.isEmpty)
-        let asked = [Self.confirm("C-1", "M-1", tier: .a, requested: true, rules: rules)]
-        #expect(Self.sanctions(asked, now: Self.t0, rules: rules).filter { $0.kind == .storePurchaseLimit }.count == 1)
+        rules.sanctions?.storePurchaseLimit?.requiresMerchantRequest = false
+        #expect(Self.sanctions(unasked, now: Self.t0, rules: rules).filter { $0.kind == .storePurchaseLimit }.count == 1)
     }
 
     @Test func anOverturnedCaseCausesNothing() {
         var book = SanctionBook(ruleSet: Self.defaults, now: Self.t0)
-        book.confirm(Self.confirm("C-1", "M-1", tier: .a))
+        book.confirm(Self.confirm("C-1", "M-1", tier: .a, requested: true))
         book.confirm(Self.confirm("C-2", "M-2", at: Self.t0 + Self.day))
         #expect(Set(book.sanctions.map(\.kind)) == [.storePurchaseLimit, .platformPurchaseLimit])
         let overturned = book.overturn(complaintID: "C-1", at: Self.t0 + 2 * Self.day)
