@@ -1027,6 +1027,11 @@ public nonisolated struct Protection_V1_SimulationSummary: Sendable {
   /// Price-error orders whose resolution would change.
   public var priceErrorResolutionsChanged: Int64 = 0
 
+  /// Reviewer workload: how many more (or, negative, fewer) decisions a
+  /// reviewer would have to make: complaints whose merchant's tier forces
+  /// manual review, and price-error orders sent to review.
+  public var manualReviewsDelta: Int64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -2720,7 +2725,7 @@ nonisolated extension Protection_V1_RuleSetProblem: SwiftProtobuf.Message, Swift
 
 nonisolated extension Protection_V1_SimulationSummary: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SimulationSummary"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}sanctions_added\0\u{3}sanctions_removed\0\u{3}sanctions_changed\0\u{3}exclusions_added\0\u{3}exclusions_removed\0\u{3}payouts_changed\0\u{3}payout_delta\0\u{3}tiers_changed\0\u{3}price_error_resolutions_changed\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}sanctions_added\0\u{3}sanctions_removed\0\u{3}sanctions_changed\0\u{3}exclusions_added\0\u{3}exclusions_removed\0\u{3}payouts_changed\0\u{3}payout_delta\0\u{3}tiers_changed\0\u{3}price_error_resolutions_changed\0\u{3}manual_reviews_delta\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2737,6 +2742,7 @@ nonisolated extension Protection_V1_SimulationSummary: SwiftProtobuf.Message, Sw
       case 7: try { try decoder.decodeSingularMessageField(value: &self._payoutDelta) }()
       case 8: try { try decoder.decodeSingularInt64Field(value: &self.tiersChanged) }()
       case 9: try { try decoder.decodeSingularInt64Field(value: &self.priceErrorResolutionsChanged) }()
+      case 10: try { try decoder.decodeSingularInt64Field(value: &self.manualReviewsDelta) }()
       default: break
       }
     }
@@ -2774,6 +2780,9 @@ nonisolated extension Protection_V1_SimulationSummary: SwiftProtobuf.Message, Sw
     if self.priceErrorResolutionsChanged != 0 {
       try visitor.visitSingularInt64Field(value: self.priceErrorResolutionsChanged, fieldNumber: 9)
     }
+    if self.manualReviewsDelta != 0 {
+      try visitor.visitSingularInt64Field(value: self.manualReviewsDelta, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2787,6 +2796,7 @@ nonisolated extension Protection_V1_SimulationSummary: SwiftProtobuf.Message, Sw
     if lhs._payoutDelta != rhs._payoutDelta {return false}
     if lhs.tiersChanged != rhs.tiersChanged {return false}
     if lhs.priceErrorResolutionsChanged != rhs.priceErrorResolutionsChanged {return false}
+    if lhs.manualReviewsDelta != rhs.manualReviewsDelta {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
