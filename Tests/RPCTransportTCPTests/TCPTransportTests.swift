@@ -1,3 +1,4 @@
+import Dispatch
 import NIOCore
 import NIOPosix
 import RPCCore
@@ -259,6 +260,32 @@ import Testing
                 request: "small", descriptor: TCPToy.echo, serializer: TCPToy.encode, deserializer: TCPToy.decode)
             #expect(after.message == "small")
         }
+    }
+
+    /// A handler whose blocking work runs on a thread pool and is awaited does not
+    /// hold up the connection's event loop, where calls run: while it blocks,
+    /// another call on the same connection is answered (were the loop blocked,
+    /// that call could never finish and the gate would never open).
+    @Test func blockingWorkAwaitedOffTheLoopLeavesItFree() async throws {
+        let blocking = MethodDescriptor(service: TCPToy.service, method: "Blocking", kind: .unary)
+        let gate = DispatchSemaphore(value: 0)
+        let signals = TCPToy.Signals()
+        var router = TCPToy.router()
+        router.registerUnary(blocking, deserializer: TCPToy.decode, serializer: TCPToy.encode) { (text: String, _) -> String in
+            try await NIOThreadPool.singleton.runIfActive {
+                signals.started.cancel(reason: .serverShutdown)
+                gate.wait()  // a database call, blocking its own thread
+                return "slow \(text)"
+            }
+        }
+        let answers = try await withTCPToyServer(router: router) { client, _, _ in
+            async let slow = client.unary(request: "a", descriptor: blocking, serializer: TCPToy.encode, deserializer: TCPToy.decode)
+            await signals.started.cancelled()
+            let quick = try await client.unary(request: "b", descriptor: TCPToy.echo, serializer: TCPToy.encode, deserializer: TCPToy.decode)
+            gate.signal()
+            return [quick.message, try await slow.message]
+        }
+        #expect(answers == ["b", "slow a"])
     }
 
     @Test func malformedFrameClosesOnlyThatConnection() async throws {
