@@ -21,7 +21,7 @@ public enum ComplaintLifecycle {
         complaint.state = .submitted
         complaint.filedAt = time
         complaint.updatedAt = time
-        complaint.reviewDueAt = plus(time, ruleSet.clocks?.reviewClock)
+        complaint.reviewDueAt = adding(ruleSet.clocks?.reviewClock, to: time)
         return complaint
     }
 
@@ -47,12 +47,12 @@ public enum ComplaintLifecycle {
             switch verdict {
             case .confirm:
                 next.state = .confirmed
-                next.appealDueAt = plus(time, ruleSet.clocks?.appealWindow)
+                next.appealDueAt = adding(ruleSet.clocks?.appealWindow, to: time)
             case .reject:
                 next.state = .rejected
             default:
                 next.state = .needsEvidence
-                next.evidenceDueAt = plus(time, ruleSet.clocks?.evidenceDeadline)
+                next.evidenceDueAt = adding(ruleSet.clocks?.evidenceDeadline, to: time)
             }
         case (.addEvidence, .needsEvidence):
             guard let due = complaint.evidenceDueAt, !isAfter(time, due, plus: ProtoDuration()) else {
@@ -82,10 +82,6 @@ public enum ComplaintLifecycle {
         detail.message = message
         detail.windowClosedAt = closedAt
         return Refusal(detail: detail)
-    }
-
-    static func plus(_ time: ProtoTimestamp, _ duration: ProtoDuration?) -> ProtoTimestamp {
-        ProtoTimestamp(seconds: time.seconds + (duration?.seconds ?? 0), nanos: time.nanos)
     }
 }
 

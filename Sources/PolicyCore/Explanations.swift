@@ -75,26 +75,3 @@ public enum Fact {
         return fact
     }
 }
-
-/// An amount in minor units of `currency`.
-func money(_ minor: Int64, _ currency: String) -> Money {
-    var money = Money()
-    money.amountMinor = minor
-    money.currency = currency
-    return money
-}
-
-/// Scores in thousandths as people read them: 4800 → "4.8", 4750 → "4.75".
-func scoreText(_ milli: Int32) -> String {
-    let whole = milli / 1_000
-    var fraction = String(milli % 1_000)
-    while fraction.count < 3 { fraction = "0" + fraction }
-    while fraction.hasSuffix("0") { fraction.removeLast() }
-    return fraction.isEmpty ? "\(whole)" : "\(whole).\(fraction)"
-}
-
-/// An enum value's schema name without its type prefix: COMPLAINT_TYPE_FAKE_RETURN → FAKE_RETURN.
-func shortName<E: ProtoEnum>(_ value: E, prefix: String) -> String {
-    guard let name = value.protoName else { return "\(value.rawValue)" }
-    return name.hasPrefix(prefix) ? String(name.dropFirst(prefix.count)) : name
-}

@@ -18,7 +18,7 @@ public enum InsuranceClaims {
         claim.payoutCap = cap
         var payout = cost
         payout.amountMinor = min(cost.amountMinor, cap.amountMinor)
-        claim.payoutDueAt = claim.refundedAt.map { ComplaintLifecycle.plus($0, rules.payoutDelay) }
+        claim.payoutDueAt = claim.refundedAt.map { adding(rules.payoutDelay, to: $0) }
         claim.clawedBackAt = nil
         claim.clawedBackAmount = nil
         claim.refusingComplaintId = ""

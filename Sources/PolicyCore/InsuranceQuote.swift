@@ -121,12 +121,3 @@ public enum InsuranceQuote {
         }
     }
 }
-
-/// Money as people read it: 30 CNY minor units → "¥0.30"; other currencies by code.
-func moneyText(_ money: Money) -> String {
-    let sign = money.amountMinor < 0 ? "-" : ""
-    let magnitude = money.amountMinor.magnitude
-    let cents = magnitude % 100
-    let text = "\(magnitude / 100).\(cents < 10 ? "0" : "")\(cents)"
-    return money.currency == "CNY" ? "\(sign)¥\(text)" : "\(sign)\(text) \(money.currency)"
-}

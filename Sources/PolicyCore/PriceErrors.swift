@@ -217,20 +217,4 @@ public enum PriceErrors {
                 : "Eligible: \(judgement.totals.cancelledCount) orders cancelled with \(moneyText(money(totalCompensation, currency))) compensation, \(judgement.totals.fulfilledCount) fulfilled.")
         return judgement
     }
-
-}
-
-/// Whether `time` is later than `start + duration`.
-func isAfter(_ time: ProtoTimestamp, _ start: ProtoTimestamp, plus duration: ProtoDuration) -> Bool {
-    let end = (start.seconds + duration.seconds, Int64(start.nanos) + Int64(duration.nanos))
-    let endNormalized = (end.0 + end.1 / 1_000_000_000, end.1 % 1_000_000_000)
-    return (time.seconds, Int64(time.nanos)) > endNormalized
-}
-
-/// Durations as people read them: whole days, else whole hours, else seconds.
-func durationText(_ duration: ProtoDuration) -> String {
-    let seconds = duration.seconds
-    if seconds > 0, seconds % 86_400 == 0 { return seconds == 86_400 ? "24 hours" : "\(seconds / 86_400) days" }
-    if seconds > 0, seconds % 3_600 == 0 { return "\(seconds / 3_600) hours" }
-    return "\(seconds) seconds"
 }

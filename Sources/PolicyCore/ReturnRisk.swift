@@ -99,10 +99,3 @@ public enum ReturnRisk {
         return response
     }
 }
-
-/// Whether a × m > b × n, exactly (the products in 128 bits).
-func exceeds(_ a: Int64, times m: Int64, _ b: Int64, times n: Int64) -> Bool {
-    let left = a.multipliedFullWidth(by: m)
-    let right = b.multipliedFullWidth(by: n)
-    return (left.high, left.low) > (right.high, right.low)
-}

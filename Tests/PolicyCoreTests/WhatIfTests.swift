@@ -52,7 +52,7 @@ import Testing
         candidate.sanctions?.platformPurchaseLimit?.minActivePoints = 6
         let answer = Self.simulate(candidate)
         #expect(answer.summary?.sanctionsAdded == 1 && answer.summary?.sanctionsRemoved == 0)
-        guard case .sanction(let change)? = answer.changes.first?.change else { throw Failure("no sanction change") }
+        guard case .sanction(let change)? = answer.changes.first?.change else { throw ExperienceScoreTests.Failure("no sanction change") }
         #expect(change.buyerId == "B-1" && change.kind == .platformPurchaseLimit && !change.activeBefore && change.activeAfter)
     }
 
@@ -97,9 +97,5 @@ import Testing
         let answer = WhatIf.simulate(candidate: candidate, baseline: Self.baseline, history: Self.history, maxChanges: 1, now: Self.now)
         #expect(answer.changes.count == 1 && answer.truncated)
         #expect(answer.summary?.sanctionsAdded == 1 && answer.summary?.payoutsChanged == 1, "the summary counts everything")
-    }
-
-    struct Failure: Error {
-        init(_: String) {}
     }
 }
