@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "RPCTransportTCP", targets: ["RPCTransportTCP"]),
         .library(name: "ProtectionServer", targets: ["ProtectionServer"]),
         .library(name: "PolicyCore", targets: ["PolicyCore"]),
+        .library(name: "DefaultRules", targets: ["DefaultRules"]),
         .library(name: "SchemaClient", targets: ["SchemaClient"]),
         .executable(name: "FuzzFrameDecoder", targets: ["FuzzFrameDecoder"]),
         .executable(name: "FuzzMessageDecoder", targets: ["FuzzMessageDecoder"]),
@@ -50,6 +51,10 @@ let package = Package(
         // Every business rule: pure functions over the generated messages and a rule set.
         .target(
             name: "PolicyCore", dependencies: ["ProtectionMessages", "ProtoWire"], path: "Sources/PolicyCore",
+            swiftSettings: strict),
+        // The rule set shipped with the service, read from its proto3 JSON file.
+        .target(
+            name: "DefaultRules", dependencies: ["ProtectionMessages"], path: "Sources/DefaultRules",
             resources: [.copy("Resources/default-rule-set.json")], swiftSettings: strict),
         // The server's handlers: health, reflection.
         .target(
@@ -159,7 +164,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
-            name: "PolicyCoreTests", dependencies: ["PolicyCore", "ProtectionMessages", "ProtoWire"],
+            name: "PolicyCoreTests", dependencies: ["PolicyCore", "DefaultRules", "ProtectionMessages", "ProtoWire"],
             swiftSettings: strict),
         .testTarget(
             name: "ProtoSchemaTests", dependencies: ["ProtoSchema", "ProtoSwiftEmitter"],

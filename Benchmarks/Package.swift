@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "Policy",
             dependencies: [
-                "BenchSupport", .product(name: "PolicyCore", package: root),
+                "BenchSupport", .product(name: "PolicyCore", package: root), .product(name: "DefaultRules", package: root),
                 .product(name: "ProtectionMessages", package: root), .product(name: "ProtoWire", package: root),
             ],
             path: "Sources/Policy"),

@@ -29,7 +29,7 @@ public enum ComplaintFiling {
         _ request: FileComplaintRequest, merchantScoreMilli: Int32, ruleSet: RuleSet, now: ProtoTimestamp
     ) -> FilingDecision {
         var why = ExplanationBuilder(ruleSet: ruleSet, now: now)
-        let score = Fact.int("merchant.experience_score", merchantScoreMilli, unit: .scoreThousandths)
+        let score = UsedFact.int("merchant.experience_score", merchantScoreMilli, unit: .scoreThousandths)
         let tierRule = TierPolicy.tier(scoreMilli: merchantScoreMilli, in: ruleSet)
         var decision = FilingDecision(
             type: request.complaintType ?? .unspecified, tier: tierRule?.tier ?? .unspecified, refusal: nil,
@@ -57,7 +57,7 @@ public enum ComplaintFiling {
             let threshold = scoreText(rollout.pilotMinScoreMilli)
             why.hit(
                 "integrity.rollout.pilot", fired: !allowed,
-                facts: [score, Fact.int("rules.pilot_min_score", rollout.pilotMinScoreMilli, unit: .scoreThousandths)],
+                facts: [score, UsedFact.int("rules.pilot_min_score", rollout.pilotMinScoreMilli, unit: .scoreThousandths)],
                 sentence: allowed
                     ? "In the pilot, merchants scoring \(threshold) or more may file; this one scores \(scoreText(merchantScoreMilli))."
                     : "In the pilot only merchants scoring \(threshold) or more may file; this one scores \(scoreText(merchantScoreMilli)).")
@@ -76,7 +76,7 @@ public enum ComplaintFiling {
         let mayFile = tierRule.fileableTypes.contains(type) && tierRule.rights.contains(.fileComplaints)
         why.hit(
             "integrity.tier.fileable_types", fired: !mayFile,
-            facts: [score, Fact.string("merchant.tier", tierName), Fact.string("complaint.type", typeName)],
+            facts: [score, UsedFact.string("merchant.tier", tierName), UsedFact.string("complaint.type", typeName)],
             sentence: mayFile
                 ? "Tier \(tierName) may file \(typeName) complaints."
                 : "Tier \(tierName) may not file \(typeName) complaints.")
@@ -93,7 +93,7 @@ public enum ComplaintFiling {
             if !met { unmet.append(requirement) }
             why.hit(
                 requirement.requirementId, fired: !met,
-                facts: [Fact.int("complaint.matching_evidence_items", count, unit: .count)],
+                facts: [UsedFact.int("complaint.matching_evidence_items", count, unit: .count)],
                 sentence: met
                     ? "Evidence present: \(requirement.sentence)."
                     : "Evidence missing: \(requirement.sentence) (\(count) of \(requirement.minItems)).")
@@ -106,7 +106,7 @@ public enum ComplaintFiling {
         decision.manualReview = tierRule.manualReviewAlways
         why.hit(
             "integrity.tier.manual_review", fired: tierRule.manualReviewAlways,
-            facts: [Fact.string("merchant.tier", tierName)],
+            facts: [UsedFact.string("merchant.tier", tierName)],
             sentence: tierRule.manualReviewAlways
                 ? "Tier \(tierName): a reviewer decides every complaint."
                 : "Tier \(tierName): no forced manual review.")
@@ -115,7 +115,7 @@ public enum ComplaintFiling {
             decision.storePurchaseLimitRequested = granted
             why.hit(
                 "integrity.tier.store_order_restriction", fired: granted,
-                facts: [Fact.string("merchant.tier", tierName)],
+                facts: [UsedFact.string("merchant.tier", tierName)],
                 sentence: granted
                     ? "Tier \(tierName) may ask for a store-level ordering restriction; it applies if the case is confirmed."
                     : "Tier \(tierName) may not ask for a store-level ordering restriction; the request is ignored.")

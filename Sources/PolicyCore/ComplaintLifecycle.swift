@@ -5,14 +5,19 @@ import ProtoWire
 /// SUBMITTED → UNDER_REVIEW → CONFIRMED | REJECTED | NEEDS_EVIDENCE; new evidence
 /// takes NEEDS_EVIDENCE back to UNDER_REVIEW; CONFIRMED → APPEALED (within the
 /// appeal window) → UPHELD | OVERTURNED. The clocks (review, evidence, appeal)
-/// are set from the rule set in force; ``DueTransitions`` lists them running out.
+/// are set from the rule set in force; ``DueTransitions`` lists them running out
+/// and the `.clock` event applies one. A window's end is exclusive: at the
+/// deadline it is closed. Unknown verdicts and reason codes are refused.
 public enum ComplaintLifecycle {
     public enum Event: Sendable, Hashable {
         case startReview
         case decide(ReviewVerdict, DecisionReasonCode)
         case addEvidence
-        case appeal
+        /// The buyer's appeal, as filed.
+        case appeal(Appeal)
         case decideAppeal(AppealVerdict, DecisionReasonCode)
+        /// A clock ran out: the evidence deadline, the review clock or the appeal window.
+        case clock(DueTransitionKind)
     }
 
     /// A complaint just filed at `time`: SUBMITTED, its review clock running.
@@ -25,8 +30,8 @@ public enum ComplaintLifecycle {
         return complaint
     }
 
-    /// The complaint after `event` at `time`, or the refusal (WRONG_STATE, or
-    /// WINDOW_CLOSED for a late appeal) leaving it as it was.
+    /// The complaint after `event` at `time`, or the refusal (WRONG_STATE, INVALID_FIELD,
+    /// or WINDOW_CLOSED for late evidence or a late appeal) leaving it as it was.
     public static func apply(
         _ event: Event, to complaint: Complaint, at time: ProtoTimestamp, ruleSet: RuleSet
     ) -> Result<Complaint, Refusal> {
@@ -36,9 +41,7 @@ public enum ComplaintLifecycle {
         case (.startReview, .submitted), (.startReview, .seniorReview):
             next.state = .underReview
         case (.decide(let verdict, let reason), .underReview), (.decide(let verdict, let reason), .seniorReview):
-            guard verdict != .unspecified, reason != .unspecified else {
-                return .failure(refusal(.invalidField, "A decision needs a verdict and a reason code."))
-            }
+            if let refusal = invalid(verdict: verdict, reason: reason) { return .failure(refusal) }
             var decision = ReviewDecision()
             decision.verdict = verdict
             decision.reasonCode = reason
@@ -55,25 +58,99 @@ public enum ComplaintLifecycle {
                 next.evidenceDueAt = adding(ruleSet.clocks?.evidenceDeadline, to: time)
             }
         case (.addEvidence, .needsEvidence):
-            guard let due = complaint.evidenceDueAt, !isAfter(time, due, plus: ProtoDuration()) else {
+            guard let due = complaint.evidenceDueAt, time < due else {
                 return .failure(refusal(.windowClosed, "The evidence deadline has passed.", closedAt: complaint.evidenceDueAt))
             }
             next.state = .underReview
             next.evidenceDueAt = nil
-        case (.appeal, .confirmed):
-            guard let due = complaint.appealDueAt, !isAfter(time, due, plus: ProtoDuration()) else {
+            // The reviewer gets a full review clock for the new evidence.
+            next.reviewDueAt = adding(ruleSet.clocks?.reviewClock, to: time)
+        case (.addEvidence, .submitted), (.addEvidence, .underReview), (.addEvidence, .seniorReview):
+            break
+        case (.appeal(let appeal), .confirmed):
+            guard let due = complaint.appealDueAt, time < due else {
                 return .failure(refusal(.windowClosed, "The appeal window has closed.", closedAt: complaint.appealDueAt))
             }
             next.state = .appealed
-        case (.decideAppeal(let verdict, _), .appealed):
-            guard verdict != .unspecified else {
-                return .failure(refusal(.invalidField, "An appeal decision needs a verdict."))
+            next.appeal = appeal
+            next.appeal?.state = .pending
+            next.appeal?.filedAt = time
+        case (.decideAppeal(let verdict, let reason), .appealed):
+            guard verdict == .uphold || verdict == .overturn else {
+                return .failure(invalidField("verdict", "must be APPEAL_VERDICT_UPHOLD or APPEAL_VERDICT_OVERTURN"))
+            }
+            guard isKnown(reason) else {
+                return .failure(invalidField("reason_code", "must be a known decision reason code"))
             }
             next.state = verdict == .overturn ? .overturned : .upheld
+            var appeal = next.appeal ?? Appeal()
+            appeal.state = verdict == .overturn ? .overturned : .upheld
+            appeal.verdict = verdict
+            appeal.reasonCode = reason
+            appeal.decidedAt = time
+            next.appeal = appeal
+        case (.clock(let kind), _):
+            return clockRanOut(kind, complaint: complaint, next: next, at: time)
         default:
-            return .failure(refusal(.wrongState, "The complaint is \(shortName(complaint.state, prefix: "COMPLAINT_STATE_")); that is not possible now."))
+            return .failure(wrongState(complaint))
         }
         return .success(next)
+    }
+
+    /// A due transition applied: refused when it is not (yet) due in the complaint's state.
+    private static func clockRanOut(
+        _ kind: DueTransitionKind, complaint: Complaint, next: Complaint, at time: ProtoTimestamp
+    ) -> Result<Complaint, Refusal> {
+        var next = next
+        let due: ProtoTimestamp?
+        switch (kind, complaint.state) {
+        case (.evidenceDeadlinePassed, .needsEvidence):
+            due = complaint.evidenceDueAt
+            next.state = .rejected
+            var decision = ReviewDecision()
+            decision.verdict = .reject
+            decision.reasonCode = .evidenceDeadlinePassed
+            decision.decidedAt = time
+            decision.decidedBy = ActorRef()
+            decision.decidedBy?.role = .system
+            decision.decidedBy?.principalId = "clock"
+            next.decisions.append(decision)
+        case (.reviewClockExpired, .submitted), (.reviewClockExpired, .underReview):
+            due = complaint.reviewDueAt
+            next.state = .seniorReview
+            next.assignedReviewer = nil
+        case (.appealWindowClosed, .confirmed):
+            due = complaint.appealDueAt
+        default:
+            return .failure(wrongState(complaint))
+        }
+        guard let due, due <= time else {
+            return .failure(refusal(.wrongState, "The \(shortName(kind, prefix: "DUE_TRANSITION_KIND_")) transition is not due yet."))
+        }
+        return .success(next)
+    }
+
+    static func invalid(verdict: ReviewVerdict, reason: DecisionReasonCode) -> Refusal? {
+        guard [.confirm, .reject, .requestEvidence].contains(verdict) else {
+            return invalidField("verdict", "must be REVIEW_VERDICT_CONFIRM, REVIEW_VERDICT_REJECT or REVIEW_VERDICT_REQUEST_EVIDENCE")
+        }
+        guard isKnown(reason) else { return invalidField("reason_code", "must be a known decision reason code") }
+        return nil
+    }
+
+    static func isKnown(_ reason: DecisionReasonCode) -> Bool { reason != .unspecified && reason.protoName != nil }
+
+    static func wrongState(_ complaint: Complaint) -> Refusal {
+        refusal(.wrongState, "The complaint is \(shortName(complaint.state, prefix: "COMPLAINT_STATE_")); that is not possible now.")
+    }
+
+    static func invalidField(_ path: String, _ problem: String) -> Refusal {
+        var violation = FieldViolation()
+        violation.fieldPath = path
+        violation.problem = problem
+        var result = refusal(.invalidField, "\(path) \(problem).")
+        result.detail.fieldViolations = [violation]
+        return result
     }
 
     static func refusal(_ reason: ErrorReason, _ message: String, closedAt: ProtoTimestamp? = nil) -> Refusal {
@@ -88,72 +165,6 @@ public enum ComplaintLifecycle {
 /// A decision the policy refused, with the typed detail the caller receives.
 public struct Refusal: Error, Hashable, Sendable {
     public var detail: ErrorDetail
-}
 
-/// Time as data: every transition due at `now`, listed (never applied) so the
-/// server applies them, idempotently by their deterministic ids.
-public enum DueTransitions {
-    public static func due(
-        complaints: [Complaint], ledger: [LedgerEntry], sanctions: [Sanction], ruleSets: [RuleSetSummary],
-        claims: [ReturnInsuranceClaim] = [], ruleSet: RuleSet, now: ProtoTimestamp
-    ) -> [DueTransition] {
-        var due: [DueTransition] = []
-        func add(
-            _ kind: DueTransitionKind, _ subject: AuditSubjectKind, _ id: String, at time: ProtoTimestamp?, from: String,
-            to: String, ruleID: String, sentence: String
-        ) {
-            guard let time, !isAfter(time, now, plus: ProtoDuration()) else { return }
-            var transition = DueTransition()
-            transition.kind = kind
-            transition.subjectKind = subject
-            transition.subjectId = id
-            transition.dueAt = time
-            transition.fromState = from
-            transition.toState = to
-            transition.transitionId = "\(shortName(kind, prefix: "DUE_TRANSITION_KIND_").lowercased())/\(id)/\(time.seconds)"
-            var why = ExplanationBuilder(ruleSet: ruleSet, now: now)
-            why.hit(ruleID, fired: true, facts: [Fact.time("due_at", time), Fact.time("now", now)], sentence: sentence)
-            transition.explanation = why.finish(summary: sentence)
-            due.append(transition)
-        }
-        for complaint in complaints {
-            switch complaint.state {
-            case .needsEvidence:
-                add(.evidenceDeadlinePassed, .complaint, complaint.complaintId, at: complaint.evidenceDueAt,
-                    from: "COMPLAINT_STATE_NEEDS_EVIDENCE", to: "COMPLAINT_STATE_REJECTED", ruleID: "clock.evidence_deadline",
-                    sentence: "No new evidence by the deadline: the complaint is rejected.")
-            case .submitted, .underReview:
-                add(.reviewClockExpired, .complaint, complaint.complaintId, at: complaint.reviewDueAt,
-                    from: complaint.state.protoName ?? "", to: "COMPLAINT_STATE_SENIOR_REVIEW", ruleID: "clock.review",
-                    sentence: "The review clock ran out: the complaint goes to the senior-review queue, not decided silently.")
-            case .confirmed:
-                add(.appealWindowClosed, .complaint, complaint.complaintId, at: complaint.appealDueAt,
-                    from: "COMPLAINT_STATE_CONFIRMED", to: "COMPLAINT_STATE_CONFIRMED", ruleID: "clock.appeal_window",
-                    sentence: "The appeal window closed: the confirmed case can no longer be appealed.")
-            default:
-                break
-            }
-        }
-        for entry in ledger where entry.state == .active {
-            add(.ledgerEntryExpired, .ledgerEntry, entry.entryId, at: entry.expiresAt,
-                from: "LEDGER_ENTRY_STATE_ACTIVE", to: "LEDGER_ENTRY_STATE_EXPIRED", ruleID: "clock.point_expiry",
-                sentence: "The ledger entry's points expired; the sanctions are recomputed.")
-        }
-        for sanction in sanctions where sanction.state == .active && !sanction.openEnded {
-            add(.sanctionExpired, .sanction, sanction.sanctionId, at: sanction.endsAt,
-                from: "SANCTION_STATE_ACTIVE", to: "SANCTION_STATE_EXPIRED", ruleID: "clock.sanction_end",
-                sentence: "The sanction's time is up.")
-        }
-        for claim in claims where claim.state == .pending {
-            add(.insurancePayoutDue, .insuranceClaim, claim.claimId, at: claim.payoutDueAt,
-                from: "INSURANCE_CLAIM_STATE_PENDING", to: "INSURANCE_CLAIM_STATE_PAID", ruleID: "clock.insurance_payout",
-                sentence: "The claim's payout is due, \(durationText(ruleSet.insurance?.payoutDelay ?? ProtoDuration())) after the refund.")
-        }
-        for summary in ruleSets where summary.status == .scheduled {
-            add(.ruleSetEffective, .ruleSet, "v\(summary.version)", at: summary.effectiveAt,
-                from: "RULE_SET_STATUS_SCHEDULED", to: "RULE_SET_STATUS_IN_FORCE", ruleID: "clock.rule_set_effective",
-                sentence: "Rule set \(summary.version) takes effect.")
-        }
-        return due.sorted { ($0.dueAt!.seconds, $0.transitionId) < ($1.dueAt!.seconds, $1.transitionId) }
-    }
+    public init(detail: ErrorDetail) { self.detail = detail }
 }

@@ -45,14 +45,14 @@ public enum DisputeAdjudication {
                 let present = request.evidence.filter { requirement.anyOf.contains($0.kind) }
                 if present.isEmpty {
                     missing += requirement.anyOf
-                    record(rule.ruleId, fired: rule.outcomeWhenFired, facts: [Fact.int("dispute.matching_evidence_items", 0, unit: .count)],
+                    record(rule.ruleId, fired: rule.outcomeWhenFired, facts: [UsedFact.int("dispute.matching_evidence_items", 0, unit: .count)],
                            "Evidence missing: \(rule.summary)")
                 } else if requirement.check == .serialNumberMatch {
                     let (matches, facts) = Self.serialsMatch(request)
                     record(rule.ruleId, fired: matches ? nil : requirement.outcomeWhenCheckFails, facts: facts,
                            matches ? "The returned serial numbers match the shipped ones." : "The returned serial numbers do not match the shipped ones.")
                 } else {
-                    record(rule.ruleId, fired: nil, facts: [Fact.int("dispute.matching_evidence_items", present.count, unit: .count)],
+                    record(rule.ruleId, fired: nil, facts: [UsedFact.int("dispute.matching_evidence_items", present.count, unit: .count)],
                            "Evidence present: \(rule.summary)")
                 }
             case nil:
@@ -81,10 +81,10 @@ public enum DisputeAdjudication {
     static func scenarioHolds(_ scenario: NotQualityScenario, _ request: AdjudicateDisputeRequest) -> (Bool, [FactUsed]) {
         guard case .apparel(let facts) = request.facts else { return (false, []) }
         let used = [
-            Fact.string("apparel.care_label_method", shortName(facts.careLabelMethod, prefix: "WASHING_METHOD_")),
-            Fact.bool("apparel.care_label_clear", facts.careLabelClear),
-            Fact.string("apparel.buyer_washing_method", shortName(facts.buyerWashingMethod, prefix: "WASHING_METHOD_")),
-            Fact.bool("apparel.shrinkage_claimed", facts.shrinkageClaimed),
+            UsedFact.string("apparel.care_label_method", shortName(facts.careLabelMethod, prefix: "WASHING_METHOD_")),
+            UsedFact.bool("apparel.care_label_clear", facts.careLabelClear),
+            UsedFact.string("apparel.buyer_washing_method", shortName(facts.buyerWashingMethod, prefix: "WASHING_METHOD_")),
+            UsedFact.bool("apparel.shrinkage_claimed", facts.shrinkageClaimed),
         ]
         let label = facts.careLabelMethod
         let washed = facts.buyerWashingMethod
@@ -109,10 +109,10 @@ public enum DisputeAdjudication {
         guard let received = request.receivedAt, let reported = request.reportedAt else {
             return (false, [], "Receipt or report time unknown: the window is not applied.")
         }
-        let facts = [Fact.time("order.received_at", received), Fact.time("dispute.reported_at", reported), Fact.duration("rules.feedback_window", window)]
-        let late = isAfter(reported, received, plus: window)
+        let facts = [UsedFact.time("order.received_at", received), UsedFact.time("dispute.reported_at", reported), UsedFact.duration("rules.feedback_window", window)]
+        let late = isClosed(at: reported, opened: received, lasting: window)
         return (late, facts, late
-            ? "Reported more than \(durationText(window)) after receipt: too late."
+            ? "Reported \(durationText(window)) or more after receipt: too late."
             : "Reported within \(durationText(window)) of receipt: in time.")
     }
 
@@ -122,8 +122,8 @@ public enum DisputeAdjudication {
         let shipped = Set(facts.shippedSerialNumbers)
         let matches = !facts.returnedSerialNumbers.isEmpty && facts.returnedSerialNumbers.allSatisfy(shipped.contains)
         return (matches, [
-            Fact.string("electronics_3c.shipped_serial_numbers", facts.shippedSerialNumbers.joined(separator: ",")),
-            Fact.string("electronics_3c.returned_serial_numbers", facts.returnedSerialNumbers.joined(separator: ",")),
+            UsedFact.string("electronics_3c.shipped_serial_numbers", facts.shippedSerialNumbers.joined(separator: ",")),
+            UsedFact.string("electronics_3c.returned_serial_numbers", facts.returnedSerialNumbers.joined(separator: ",")),
         ])
     }
 }

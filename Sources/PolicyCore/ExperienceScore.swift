@@ -65,19 +65,19 @@ public enum ExperienceScore {
                 indicator.indicatorScoreMilli = score(rate: rate.rateBp, scale)
                 indicator.measurement = .rate(rate)
                 indicator.contributionMilli = Int32(Int64(indicator.indicatorScoreMilli) * Int64(weight.weightBp) / 10_000)
-                indicator.sentence = "\(name.replacingOccurrences(of: "_", with: " ").capitalizedFirst) \(rate.rateBp) bp"
+                indicator.sentence = "\(name.spacedWords.capitalizedFirst) \(rate.rateBp) bp"
                     + (rate.excludedEventCount > 0 ? " after excluding \(rate.excludedEventCount) confirmed cases" : "")
                     + " scores \(indicator.indicatorScoreMilli) × \(weight.weightBp / 100)% = \(indicator.contributionMilli)."
             } else if let reported = facts.subScores[weight.kind] {
                 indicator.indicatorScoreMilli = min(max(reported.reportedScoreMilli, 0), full)
                 indicator.measurement = .subScore(reported)
                 indicator.contributionMilli = Int32(Int64(indicator.indicatorScoreMilli) * Int64(weight.weightBp) / 10_000)
-                indicator.sentence = "\(name.replacingOccurrences(of: "_", with: " ").capitalizedFirst) reported at \(indicator.indicatorScoreMilli) × \(weight.weightBp / 100)% = \(indicator.contributionMilli)."
+                indicator.sentence = "\(name.spacedWords.capitalizedFirst) reported at \(indicator.indicatorScoreMilli) × \(weight.weightBp / 100)% = \(indicator.contributionMilli)."
             } else {
-                indicator.sentence = "\(name.replacingOccurrences(of: "_", with: " ").capitalizedFirst) not reported: counts as 0."
+                indicator.sentence = "\(name.spacedWords.capitalizedFirst) not reported: counts as 0."
             }
             why.hit("experience_score.\(name)", fired: true,
-                    facts: [Fact.int("indicator.score", indicator.indicatorScoreMilli, unit: .scoreThousandths), Fact.int("rules.weight_bp", weight.weightBp, unit: .basisPoints)],
+                    facts: [UsedFact.int("indicator.score", indicator.indicatorScoreMilli, unit: .scoreThousandths), UsedFact.int("rules.weight_bp", weight.weightBp, unit: .basisPoints)],
                     sentence: indicator.sentence)
             response.indicators.append(indicator)
         }
@@ -152,4 +152,9 @@ public enum ExperienceScore {
 
 extension String {
     var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}
+
+extension String {
+    /// Underscores as spaces: "return_rate" → "return rate".
+    var spacedWords: String { String(map { $0 == "_" ? " " : $0 }) }
 }

@@ -41,7 +41,7 @@ public struct ExplanationBuilder: Sendable {
 }
 
 /// Facts as explanations record them.
-public enum Fact {
+public enum UsedFact {
     public static func int(_ name: String, _ value: some BinaryInteger, unit: FactUnit, source: String = "") -> FactUsed {
         make(name, source, .intValue(Int64(value)), unit: unit)
     }

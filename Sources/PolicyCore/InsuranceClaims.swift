@@ -26,26 +26,33 @@ public enum InsuranceClaims {
         if let refusing = CaseConsequences.claimRefusal(orderID: claim.orderId, cases: cases, ruleSet: ruleSet) {
             claim.refusingComplaintId = refusing.complaintID
             let type = shortName(refusing.type, prefix: "COMPLAINT_TYPE_")
-            if let paid = claim.paidAt, refusing.confirmedAt >= paid.seconds {
+            // Paid when recorded so, or when the payout fell due before the case was confirmed.
+            let paidAt = claim.paidAt ?? claim.payoutDueAt.flatMap { $0 <= refusing.confirmedAt && $0 <= now ? $0 : nil }
+            if let paid = paidAt, refusing.confirmedAt >= paid {
                 claim.state = .clawedBack
                 claim.payout = payout
-                claim.clawedBackAt = ProtoTimestamp(seconds: refusing.confirmedAt, nanos: 0)
+                claim.paidAt = paid
+                claim.clawedBackAt = refusing.confirmedAt
                 claim.clawedBackAmount = payout
-                why.hit("insurance.claim.claw_back", fired: true, facts: [Fact.string("complaint.id", refusing.complaintID), Fact.money("claim.payout", payout)],
-                        sentence: "A \(type) case on the order was confirmed after the payout: \(moneyText(payout)) is clawed back.")
+                why.hit(
+                    "insurance.claim.claw_back", fired: true,
+                    facts: [UsedFact.string("complaint.id", refusing.complaintID), UsedFact.money("claim.payout", payout),
+                            UsedFact.time("claim.paid_at", paid)],
+                    sentence: "A \(type) case on the order was confirmed after the payout: \(moneyText(payout)) is clawed back.")
             } else {
                 claim.state = .refused
                 claim.payout = money(0, payout.currency)
                 claim.paidAt = nil
-                why.hit("insurance.claim.refused", fired: true, facts: [Fact.string("complaint.id", refusing.complaintID)],
-                        sentence: "A confirmed \(type) case is on the order: the claim is refused.")
+                why.hit(
+                    "insurance.claim.refused", fired: true, facts: [UsedFact.string("complaint.id", refusing.complaintID)],
+                    sentence: "A confirmed \(type) case is on the order: the claim is refused.")
             }
         } else {
             claim.payout = payout
             why.hit("insurance.claim.payout_cap", fired: cost.amountMinor > cap.amountMinor,
-                    facts: [Fact.money("return.shipping_cost", cost), Fact.money("rules.payout_cap", cap)],
+                    facts: [UsedFact.money("return.shipping_cost", cost), UsedFact.money("rules.payout_cap", cap)],
                     sentence: "Pays the return shipping, \(moneyText(cost)), up to \(moneyText(cap)): \(moneyText(payout)).")
-            if let due = claim.payoutDueAt, !isAfter(due, now, plus: ProtoDuration()) {
+            if let due = claim.payoutDueAt, due <= now {
                 claim.state = .paid
                 claim.paidAt = claim.paidAt ?? due
             } else {
@@ -53,8 +60,8 @@ public enum InsuranceClaims {
                 claim.paidAt = nil
             }
             why.hit("insurance.claim.payout_delay", fired: claim.state == .paid,
-                    facts: claim.payoutDueAt.map { [Fact.time("claim.payout_due_at", $0)] } ?? [],
-                    sentence: claim.payoutDueAt.map { "Paid automatically at \($0.seconds), \(durationText(rules.payoutDelay ?? ProtoDuration())) after the refund." }
+                    facts: claim.payoutDueAt.map { [UsedFact.time("claim.payout_due_at", $0)] } ?? [],
+                    sentence: claim.payoutDueAt.map { "Paid automatically at \(timeText($0)), \(durationText(rules.payoutDelay ?? ProtoDuration())) after the refund." }
                         ?? "Waiting for the refund.")
         }
         claim.explanation = why.finish(summary: why.firstSentence)
@@ -91,7 +98,7 @@ public enum InsuranceClaims {
         var why = ExplanationBuilder(ruleSet: ruleSet, now: now)
         let sentence = "Return shipping for \(claims.count) insured returns would have cost \(moneyText(report.directShippingCost!)); premiums cost \(moneyText(premiumsPaid)): a saving of \(moneyText(report.saving!)) (\(report.savingBp / 100)%)."
         why.hit("insurance.cost_report.saving", fired: saving > 0,
-                facts: [Fact.money("report.direct_shipping_cost", report.directShippingCost!), Fact.money("report.premiums_paid", premiumsPaid)],
+                facts: [UsedFact.money("report.direct_shipping_cost", report.directShippingCost!), UsedFact.money("report.premiums_paid", premiumsPaid)],
                 sentence: sentence)
         report.explanation = why.finish(summary: sentence)
         return report

@@ -55,7 +55,7 @@ public enum InsuranceQuote {
         quote.payer = quote.mode == .buyerOptIn && !tmallPromotion ? .buyer : .merchant
         why.hit(
             "insurance.coverage.tmall_promotion", fired: tmallPromotion,
-            facts: [Fact.string("merchant.platform", shortName(facts.platform, prefix: "PLATFORM_")), Fact.string("order.promotion_id", facts.promotionID)],
+            facts: [UsedFact.string("merchant.platform", shortName(facts.platform, prefix: "PLATFORM_")), UsedFact.string("order.promotion_id", facts.promotionID)],
             sentence: tmallPromotion
                 ? "A Tmall merchant's order in a promotion is always covered, paid by the merchant."
                 : "Not a Tmall order in a promotion: the merchant's enrolment and choices apply.")
@@ -75,7 +75,7 @@ public enum InsuranceQuote {
             let name = shortName(notCovered, prefix: "NOT_COVERED_REASON_")
             why.hit(
                 "insurance.coverage.\(name.lowercased())", fired: true,
-                facts: [Fact.bool("order.cancelled", facts.orderCancelled), Fact.bool("buyer.opted_in", facts.buyerOptedIn)],
+                facts: [UsedFact.bool("order.cancelled", facts.orderCancelled), UsedFact.bool("buyer.opted_in", facts.buyerOptedIn)],
                 sentence: Self.sentence(notCovered))
         }
         quote.covered = notCovered == nil
@@ -87,7 +87,7 @@ public enum InsuranceQuote {
         let base = step?.premium ?? rules.premiumAboveSteps ?? Money()
         why.hit(
             "insurance.premium.step", fired: true,
-            facts: [Fact.int("merchant.return_rate_bp", rate, unit: .basisPoints), Fact.money("premium.base", base)],
+            facts: [UsedFact.int("merchant.return_rate_bp", rate, unit: .basisPoints), UsedFact.money("premium.base", base)],
             sentence: step.map { "The merchant's return rate, \(rate) bp, is under \($0.returnRateBelowBp) bp: base premium \(moneyText(base))." }
                 ?? "The merchant's return rate, \(rate) bp, is above every step: base premium \(moneyText(base)).")
         quote.basePremium = base
@@ -99,7 +99,7 @@ public enum InsuranceQuote {
         }
         why.hit(
             "insurance.premium.buyer_points_surcharge", fired: surcharged,
-            facts: [Fact.int("buyer.active_points", facts.buyerActivePoints, unit: .points)],
+            facts: [UsedFact.int("buyer.active_points", facts.buyerActivePoints, unit: .points)],
             sentence: surcharged
                 ? "The buyer has active integrity points: +\(moneyText(rules.buyerPointsSurcharge ?? Money()))."
                 : "The buyer has no active integrity points: no surcharge.")

@@ -90,13 +90,13 @@ public enum PriceErrors {
         // Reported in time: at most the window after the first affected order.
         let window = rules.reportWindow ?? ProtoDuration()
         if let first = facts.firstOrderPaidAt {
-            let inTime = !isAfter(facts.reportedAt, first, plus: window)
+            let inTime = !isClosed(at: facts.reportedAt, opened: first, lasting: window)
             check(
                 .reportedInTime, inTime,
-                [Fact.time("order.first_paid_at", first), Fact.time("report.reported_at", facts.reportedAt), Fact.duration("rules.report_window", window)],
+                [UsedFact.time("order.first_paid_at", first), UsedFact.time("report.reported_at", facts.reportedAt), UsedFact.duration("rules.report_window", window)],
                 inTime
                     ? "Reported within \(durationText(window)) of the first affected order."
-                    : "Reported more than \(durationText(window)) after the first affected order.")
+                    : "Reported \(durationText(window)) or more after the first affected order.")
         } else {
             check(.reportedInTime, false, [], "No affected order was found, so the report window cannot start.")
         }
@@ -106,20 +106,20 @@ public enum PriceErrors {
         let intendedOK = !exceeds(live.amountMinor, times: 10_000, facts.intendedPrice.amountMinor, times: Int64(rules.maxLiveToIntendedBp))
         check(
             .deviationFromIntended, intendedOK,
-            [Fact.money("report.live_price", live), Fact.money("report.intended_price", facts.intendedPrice), Fact.int("rules.max_live_to_intended_bp", rules.maxLiveToIntendedBp, unit: .basisPoints)],
+            [UsedFact.money("report.live_price", live), UsedFact.money("report.intended_price", facts.intendedPrice), UsedFact.int("rules.max_live_to_intended_bp", rules.maxLiveToIntendedBp, unit: .basisPoints)],
             "The live price \(moneyText(live)) is \(intendedOK ? "at most" : "more than") \(rules.maxLiveToIntendedBp / 100)% of the intended \(moneyText(facts.intendedPrice)).")
         if let reference = facts.referencePrice {
             let referenceOK = !exceeds(live.amountMinor, times: 10_000, reference.amountMinor, times: Int64(rules.maxLiveToReferenceBp))
             check(
                 .deviationFromReference, referenceOK,
-                [Fact.money("report.live_price", live), Fact.money("item.reference_price", reference), Fact.int("rules.max_live_to_reference_bp", rules.maxLiveToReferenceBp, unit: .basisPoints)],
+                [UsedFact.money("report.live_price", live), UsedFact.money("item.reference_price", reference), UsedFact.int("rules.max_live_to_reference_bp", rules.maxLiveToReferenceBp, unit: .basisPoints)],
                 "The live price \(moneyText(live)) is \(referenceOK ? "at most" : "more than") \(rules.maxLiveToReferenceBp / 100)% of the reference price \(moneyText(reference)).")
         } else {
             check(.deviationFromReference, false, [], "No reference price is known for the item, so the deviation cannot be checked.")
         }
 
         check(
-            .notInPromotion, !facts.inRegisteredPromotion, [Fact.bool("item.in_registered_promotion", facts.inRegisteredPromotion)],
+            .notInPromotion, !facts.inRegisteredPromotion, [UsedFact.bool("item.in_registered_promotion", facts.inRegisteredPromotion)],
             facts.inRegisteredPromotion
                 ? "The item was in a registered promotion: its price was intended."
                 : "The item was in no registered promotion.")
@@ -127,13 +127,13 @@ public enum PriceErrors {
         let underLimit = facts.acceptedReportsInPeriod < rules.recurrenceLimit
         check(
             .withinRecurrenceLimit, underLimit,
-            [Fact.int("merchant.accepted_price_error_reports", facts.acceptedReportsInPeriod, unit: .count), Fact.int("rules.recurrence_limit", rules.recurrenceLimit, unit: .count)],
+            [UsedFact.int("merchant.accepted_price_error_reports", facts.acceptedReportsInPeriod, unit: .count), UsedFact.int("rules.recurrence_limit", rules.recurrenceLimit, unit: .count)],
             "\(facts.acceptedReportsInPeriod) accepted reports in the last \(durationText(rules.recurrencePeriod ?? ProtoDuration())); the limit is \(rules.recurrenceLimit).")
 
         let matching = facts.orders.filter(\.matchesReport).count
         let ordersOK = !facts.orders.isEmpty && matching == facts.orders.count
         check(
-            .ordersMatch, ordersOK, [Fact.int("report.orders", facts.orders.count, unit: .count), Fact.int("report.matching_orders", matching, unit: .count)],
+            .ordersMatch, ordersOK, [UsedFact.int("report.orders", facts.orders.count, unit: .count), UsedFact.int("report.matching_orders", matching, unit: .count)],
             ordersOK
                 ? "Every listed order is the merchant's, holds the item and was paid while the price was live."
                 : "\(facts.orders.count - matching) of \(facts.orders.count) listed orders do not match the report.")
@@ -164,7 +164,7 @@ public enum PriceErrors {
         let manual = totalLoss > threshold
         why.hit(
             "price_error.manual_review_threshold", fired: manual,
-            facts: [Fact.money("report.total_loss", money(totalLoss, currency)), Fact.money("rules.manual_review_loss_threshold", money(threshold, currency))],
+            facts: [UsedFact.money("report.total_loss", money(totalLoss, currency)), UsedFact.money("rules.manual_review_loss_threshold", money(threshold, currency))],
             sentence: manual
                 ? "The total loss, \(moneyText(money(totalLoss, currency))), is above \(moneyText(money(threshold, currency))): a reviewer decides."
                 : "The total loss, \(moneyText(money(totalLoss, currency))), is not above \(moneyText(money(threshold, currency))): resolved automatically.")
@@ -195,14 +195,14 @@ public enum PriceErrors {
                 judgement.totals.cancelledCount += 1
                 orderWhy.hit(
                     "price_error.cancel_with_compensation", fired: true,
-                    facts: [Fact.money("order.paid_amount", order.paidAmount), Fact.money("order.compensation", money(compensation, currency))],
+                    facts: [UsedFact.money("order.paid_amount", order.paidAmount), UsedFact.money("order.compensation", money(compensation, currency))],
                     sentence: "Not shipped: cancelled; the merchant pays the buyer \(moneyText(money(compensation, currency))) (\(rules.compensationBp / 100)% of \(moneyText(order.paidAmount)), between \(moneyText(money(low, currency))) and \(moneyText(money(high, currency)))); left out of the cancellation metrics.")
             } else {
                 resolution.action = .fulfil
                 judgement.totals.fulfilledCount += 1
                 orderWhy.hit(
                     "price_error.fulfil", fired: true,
-                    facts: [Fact.string("order.fulfilment", shortName(order.fulfilment, prefix: "FULFILMENT_STATUS_"))],
+                    facts: [UsedFact.string("order.fulfilment", shortName(order.fulfilment, prefix: "FULFILMENT_STATUS_"))],
                     sentence: "Already on its way or delivered: the order stands at the price paid.")
             }
             resolution.explanation = orderWhy.finish(summary: orderWhy.firstSentence)

@@ -2,7 +2,7 @@ import ProtectionMessages
 import ProtoWire
 
 /// One refund in a merchant's period.
-public struct RefundFact: Sendable, Hashable {
+public struct AnalysedRefund: Sendable, Hashable {
     public var orderID: String
     public var reason: ClaimReason
     public var amount: Money
@@ -21,7 +21,7 @@ public struct RefundFact: Sendable, Hashable {
 /// confirmed integrity case ("abnormal"), and the cases left out of its rates.
 public enum RefundAnalysis {
     public static func analyse(
-        merchantID: String, period: TimeRange, refunds: [RefundFact], cases: [ConfirmedCase], ruleSet: RuleSet,
+        merchantID: String, period: TimeRange, refunds: [AnalysedRefund], cases: [ConfirmedCase], ruleSet: RuleSet,
         now: ProtoTimestamp
     ) -> GetRefundAnalysisResponse {
         var response = GetRefundAnalysisResponse()
@@ -29,7 +29,7 @@ public enum RefundAnalysis {
         response.period = period
         let currency = refunds.first?.amount.currency ?? ruleSet.currency
         let confirmedOrders = Set(cases.filter { !$0.reversed && $0.merchantID == merchantID }.map(\.orderID))
-        let isAbnormal = { (refund: RefundFact) in confirmedOrders.contains(refund.orderID) }
+        let isAbnormal = { (refund: AnalysedRefund) in confirmedOrders.contains(refund.orderID) }
         response.refundCount = Int64(refunds.count)
         response.refundedAmount = money(refunds.reduce(0) { $0 + $1.amount.amountMinor }, currency)
         response.refundOnlyCount = Int64(refunds.count(where: \.refundOnly))
@@ -55,14 +55,14 @@ public enum RefundAnalysis {
             excluded.complaintId = item.complaintID
             excluded.reason = .confirmedIntegrityCase
             excluded.indicators = [.disputeRate, .returnRate]
-            excluded.excludedAt = ProtoTimestamp(seconds: item.confirmedAt, nanos: 0)
+            excluded.excludedAt = item.confirmedAt
             excluded.explanation = exclusion.explanation
             response.excludedCases.append(excluded)
         }
         var why = ExplanationBuilder(ruleSet: ruleSet, now: now)
         let sentence = "\(response.refundCount) refunds, \(response.abnormalCount) tied to confirmed integrity cases (\(response.abnormalShareBp / 100)%); \(response.excludedCases.count) orders left out of the rates."
         why.hit("merchant.refund_analysis", fired: response.abnormalCount > 0,
-                facts: [Fact.int("refunds", response.refundCount, unit: .count), Fact.int("refunds.abnormal", response.abnormalCount, unit: .count)],
+                facts: [UsedFact.int("refunds", response.refundCount, unit: .count), UsedFact.int("refunds.abnormal", response.abnormalCount, unit: .count)],
                 sentence: sentence)
         response.explanation = why.finish(summary: sentence)
         return response

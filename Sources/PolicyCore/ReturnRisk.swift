@@ -46,14 +46,14 @@ public enum ReturnRisk {
         let fromPoints = min(Int64(points) * Int64(rules.pointsPerActivePoint), Int64(rules.activePointsComponentCap))
         factor(
             .activePoints, points > 0 ? Int32(fromPoints) : nil,
-            [Fact.int("buyer.active_points", points, unit: .points)],
+            [UsedFact.int("buyer.active_points", points, unit: .points)],
             points > 0
                 ? "The buyer has \(points) active integrity points: +\(fromPoints) (\(rules.pointsPerActivePoint) each, at most \(rules.activePointsComponentCap))."
                 : "The buyer has no active integrity points.")
 
         factor(
             .confirmedCaseWithMerchant, facts.confirmedCaseWithMerchant ? rules.confirmedCaseWithMerchantPoints : nil,
-            [Fact.bool("buyer.confirmed_case_with_merchant", facts.confirmedCaseWithMerchant)],
+            [UsedFact.bool("buyer.confirmed_case_with_merchant", facts.confirmedCaseWithMerchant)],
             facts.confirmedCaseWithMerchant
                 ? "The buyer has a confirmed case with this store: +\(rules.confirmedCaseWithMerchantPoints)."
                 : "The buyer has no confirmed case with this store.")
@@ -63,7 +63,7 @@ public enum ReturnRisk {
             let high = rate > threshold
             factor(
                 .highReturnRate, high ? rules.highReturnRatePoints : nil,
-                [Fact.int("buyer.return_rate_bp", rate, unit: .basisPoints), Fact.int("rules.high_return_rate_threshold_bp", threshold, unit: .basisPoints)],
+                [UsedFact.int("buyer.return_rate_bp", rate, unit: .basisPoints), UsedFact.int("rules.high_return_rate_threshold_bp", threshold, unit: .basisPoints)],
                 high
                     ? "The buyer's return rate, \(rate) bp, is over \(threshold) bp: +\(rules.highReturnRatePoints)."
                     : "The buyer's return rate, \(rate) bp, is not over \(threshold) bp.")
@@ -73,14 +73,23 @@ public enum ReturnRisk {
 
         let ratio = rules.largeAmountMedianRatioBp
         if let median = facts.medianOrder, median.amountMinor > 0, let amount = request.amount {
-            // amount > median × ratio, in integers: amount × 10000 > median × ratio_bp.
-            let large = exceeds(amount.amountMinor, times: 10_000, median.amountMinor, times: Int64(ratio))
-            factor(
-                .amountAboveMedian, large ? rules.largeAmountPoints : nil,
-                [Fact.money("request.amount", amount), Fact.money("buyer.median_order", median), Fact.int("rules.large_amount_median_ratio_bp", ratio, unit: .basisPoints)],
-                large
-                    ? "The amount is over \(ratio / 100)% of the buyer's median order: +\(rules.largeAmountPoints)."
-                    : "The amount is not over \(ratio / 100)% of the buyer's median order.")
+            let amountFacts = [
+                UsedFact.money("request.amount", amount), UsedFact.money("buyer.median_order", median),
+                UsedFact.int("rules.large_amount_median_ratio_bp", ratio, unit: .basisPoints),
+            ]
+            if amount.currency != median.currency {
+                factor(
+                    .amountAboveMedian, nil, amountFacts,
+                    "The amount is in \(amount.currency) and the buyer's median order in \(median.currency): not compared.")
+            } else {
+                // amount > median × ratio, in integers: amount × 10000 > median × ratio_bp.
+                let large = exceeds(amount.amountMinor, times: 10_000, median.amountMinor, times: Int64(ratio))
+                factor(
+                    .amountAboveMedian, large ? rules.largeAmountPoints : nil, amountFacts,
+                    large
+                        ? "The amount is over \(ratio / 100)% of the buyer's median order: +\(rules.largeAmountPoints)."
+                        : "The amount is not over \(ratio / 100)% of the buyer's median order.")
+            }
         } else {
             factor(.amountAboveMedian, nil, [], "The buyer's median order is not known, so the amount is not compared.")
         }
@@ -93,7 +102,7 @@ public enum ReturnRisk {
         let level = shortName(response.level, prefix: "RISK_LEVEL_")
         why.hit(
             "integrity.return_risk.band", fired: response.level != .low,
-            facts: [Fact.int("return_risk.score", response.score, unit: .riskScore)],
+            facts: [UsedFact.int("return_risk.score", response.score, unit: .riskScore)],
             sentence: "Score \(response.score): \(level) (MEDIUM from \(rules.mediumMinScore), HIGH from \(rules.highMinScore)).")
         response.explanation = why.finish(summary: "Return risk \(level), score \(response.score) of \(rules.maxScore).")
         return response

@@ -7,15 +7,35 @@ import ProtoWire
 /// platform limit (doubling with each one in the lookback, capped) at enough
 /// points from enough merchants, after-sales auto-reject while points stay at
 /// or above its threshold. A platform limit is imposed when the ledger changes
-/// and none is running. An overturned case counts as never confirmed.
+/// and none is running. An overturned case counts as never confirmed. Each
+/// moment is judged by the rule set in force at it.
 public enum Sanctions {
-    /// Every sanction the cases lead to by `now`, active or ended, in start order.
-    public static func sanctions(for cases: [ConfirmedCase], ruleSet: RuleSet, now: Int64) -> [Sanction] {
-        let table = CaseTable(cases)
-        let rules = LadderRules(ruleSet)
-        var state = LadderState()
-        state.replay(table: table, rules: rules, until: now)
-        return state.finished(table: table, rules: rules, now: now, ruleSet: ruleSet)
+    /// Every sanction the cases lead to by `now`, active or ended: buyer by buyer,
+    /// each buyer's in start order.
+    public static func sanctions(for cases: [ConfirmedCase], ruleSet: RuleSet, now: ProtoTimestamp) -> [Sanction] {
+        sanctions(for: cases, ruleSets: [ruleSet], now: now)
+    }
+
+    /// The same, each moment judged by the rule set of `ruleSets` in force then.
+    public static func sanctions(for cases: [ConfirmedCase], ruleSets: [RuleSet], now: ProtoTimestamp) -> [Sanction] {
+        let timeline = LadderTimeline(ruleSets)
+        return byBuyer(cases).flatMap { buyerCases in
+            let table = CaseTable(buyerCases)
+            var state = LadderState()
+            state.replay(table: table, timeline: timeline, until: now.seconds)
+            return state.finished(table: table, timeline: timeline, now: now.seconds)
+        }
+    }
+
+    /// The cases grouped by buyer, buyers in order of first appearance.
+    static func byBuyer(_ cases: [ConfirmedCase]) -> [[ConfirmedCase]] {
+        var order: [String] = []
+        var groups: [String: [ConfirmedCase]] = [:]
+        for item in cases {
+            if groups[item.buyerID] == nil { order.append(item.buyerID) }
+            groups[item.buyerID, default: []].append(item)
+        }
+        return order.map { groups[$0]! }
     }
 }
 
@@ -37,15 +57,19 @@ struct CaseTable {
         var changes: [Change] = []
         changes.reserveCapacity(cases.count * 2)
         for index in cases.indices where !cases[index].reversed {
-            changes.append(Change(time: cases[index].confirmedAt, index: index, delta: cases[index].points, confirms: true))
-            changes.append(Change(time: cases[index].expiresAt, index: index, delta: -cases[index].points, confirms: false))
+            changes.append(
+                Change(time: cases[index].confirmedAt.seconds, index: index, delta: cases[index].points, confirms: true))
+            changes.append(
+                Change(time: cases[index].expiresAt.seconds, index: index, delta: -cases[index].points, confirms: false))
         }
         changes.sort { $0.time < $1.time }
         self.changes = changes
         self.merchantCount = seen.count
     }
 
-    func isActive(_ index: Int, at time: Int64) -> Bool { cases[index].isActive(at: time) }
+    func isActive(_ index: Int, at time: Int64) -> Bool {
+        !cases[index].reversed && cases[index].confirmedAt.seconds <= time && time < cases[index].expiresAt.seconds
+    }
 
     /// A counted case starting or ceasing to count.
     struct Change {
@@ -73,8 +97,9 @@ struct CaseTable {
 
 }
 
-/// The ladder's parameters, read once from the rule set.
+/// The ladder's parameters, read once from a rule set.
 struct LadderRules {
+    let ruleSet: RuleSet
     var store: StorePurchaseLimitRule?
     var storeSeconds: Int64 = 0
     var platform: PlatformPurchaseLimitRule?
@@ -84,6 +109,7 @@ struct LadderRules {
     var autoReject: AfterSalesAutoRejectRule?
 
     init(_ ruleSet: RuleSet) {
+        self.ruleSet = ruleSet
         let ladder = ruleSet.sanctions
         if let store = ladder?.storePurchaseLimit, let seconds = store.duration?.seconds {
             self.store = store
@@ -96,6 +122,27 @@ struct LadderRules {
             platformLookback = platform.repeatLookback?.seconds ?? 0
         }
         autoReject = ladder?.afterSalesAutoReject
+    }
+}
+
+/// The ladder's parameters of every rule set, and which is in force when.
+struct LadderTimeline {
+    /// By effective time, then version.
+    let rules: [LadderRules]
+    private let starts: [Int64]
+
+    init(_ ruleSets: [RuleSet]) {
+        let sorted = ruleSets.sorted {
+            ($0.effectiveAt?.seconds ?? .min, $0.version) < ($1.effectiveAt?.seconds ?? .min, $1.version)
+        }
+        rules = sorted.map(LadderRules.init)
+        starts = sorted.map { $0.effectiveAt?.seconds ?? .min }
+    }
+
+    /// The position of the rule set in force at `time`: the latest effective by then,
+    /// else the earliest.
+    func index(at time: Int64) -> Int {
+        starts.lastIndex { $0 <= time } ?? 0
     }
 }
 
@@ -117,17 +164,20 @@ public struct SanctionSpan: Hashable, Sendable {
     public var trigger: Int
     /// The merchant number (in the case table), -1 for none.
     var merchant: Int
+    /// The position, in the ladder timeline, of the rule set that imposed it.
+    var ruleSetIndex: Int
 }
 
 extension Sanctions {
     /// The sanctions the cases lead to by `now` as spans: the decision alone, without
     /// the messages and explanations ``sanctions(for:ruleSet:now:)`` renders from it.
-    public static func spans(for cases: [ConfirmedCase], ruleSet: RuleSet, now: Int64) -> [SanctionSpan] {
-        let table = CaseTable(cases)
-        let rules = LadderRules(ruleSet)
-        var state = LadderState()
-        state.replay(table: table, rules: rules, until: now)
-        return state.spans
+    public static func spans(for cases: [ConfirmedCase], ruleSet: RuleSet, now: ProtoTimestamp) -> [SanctionSpan] {
+        let timeline = LadderTimeline([ruleSet])
+        return byBuyer(cases).flatMap { buyerCases in
+            var state = LadderState()
+            state.replay(table: CaseTable(buyerCases), timeline: timeline, until: now.seconds)
+            return state.spans
+        }
     }
 }
 
@@ -141,7 +191,7 @@ struct LadderState: Hashable, Sendable {
     var distinctMerchants = 0
 
     /// Replays every moment after `lastTime` up to `until`, in order.
-    mutating func replay(table: CaseTable, rules: LadderRules, until: Int64) {
+    mutating func replay(table: CaseTable, timeline: LadderTimeline, until: Int64) {
         if activeByMerchant.count < table.merchantCount {
             activeByMerchant += Array(repeating: 0, count: table.merchantCount - activeByMerchant.count)
         }
@@ -161,13 +211,17 @@ struct LadderState: Hashable, Sendable {
                 confirmedNow = confirmedNow || change.confirms
                 position += 1
             }
-            step(at: time, confirmedNow: confirmedNow, changes: first..<position, trigger: trigger, table: table, rules: rules)
+            let ruleSetIndex = timeline.index(at: time)
+            step(
+                at: time, confirmedNow: confirmedNow, changes: first..<position, trigger: trigger, table: table,
+                rules: timeline.rules[ruleSetIndex], ruleSetIndex: ruleSetIndex)
         }
     }
 
     /// Evaluates every rung at `time`, with the counts as of `time`.
     mutating func step(
-        at time: Int64, confirmedNow: Bool, changes: Range<Int>, trigger: Int, table: CaseTable, rules: LadderRules
+        at time: Int64, confirmedNow: Bool, changes: Range<Int>, trigger: Int, table: CaseTable, rules: LadderRules,
+        ruleSetIndex: Int
     ) {
         lastTime = time
         let points = self.points
@@ -177,7 +231,8 @@ struct LadderState: Hashable, Sendable {
                 SanctionSpan(
                     kind: kind, merchantID: merchant < 0 ? "" : table.cases[trigger].merchantID, start: time,
                     end: seconds.map { time + $0 }, seconds: seconds, repeatIndex: repeatIndex, activePointsAtStart: points,
-                    distinctMerchantsAtStart: Int32(merchants), trigger: trigger, merchant: merchant))
+                    distinctMerchantsAtStart: Int32(merchants), trigger: trigger, merchant: merchant,
+                    ruleSetIndex: ruleSetIndex))
         }
 
         if confirmedNow, let rule = rules.store {
@@ -215,8 +270,10 @@ struct LadderState: Hashable, Sendable {
     }
 
     /// The sanctions as messages with their states at `now`, each explained.
-    func finished(table: CaseTable, rules: LadderRules, now: Int64, ruleSet: RuleSet) -> [Sanction] {
+    func finished(table: CaseTable, timeline: LadderTimeline, now: Int64) -> [Sanction] {
         spans.map { span in
+            let rules = timeline.rules[span.ruleSetIndex]
+            let ruleSet = rules.ruleSet
             let buyer = table.cases[span.trigger].buyerID
             var sanction = Sanction()
             sanction.sanctionId = "S-\(buyer)-\(shortName(span.kind, prefix: "SANCTION_KIND_").lowercased())-\(span.merchantID.isEmpty ? "" : span.merchantID + "-")\(span.start)"
@@ -242,9 +299,9 @@ struct LadderState: Hashable, Sendable {
             hit.fired = true
             hit.sentence = sentence
             hit.facts = [
-                Fact.int("buyer.active_points", span.activePointsAtStart, unit: .points),
-                Fact.int("buyer.distinct_merchants", span.distinctMerchantsAtStart, unit: .count),
-                Fact.time("sanction.starts_at", ProtoTimestamp(seconds: span.start, nanos: 0)),
+                UsedFact.int("buyer.active_points", span.activePointsAtStart, unit: .points),
+                UsedFact.int("buyer.distinct_merchants", span.distinctMerchantsAtStart, unit: .count),
+                UsedFact.time("sanction.starts_at", ProtoTimestamp(seconds: span.start, nanos: 0)),
             ]
             var explanation = Explanation()
             explanation.ruleSetVersion = ruleSet.version

@@ -36,11 +36,10 @@ func shortName<E: ProtoEnum>(_ value: E, prefix: String) -> String {
     return name.hasPrefix(prefix) ? String(name.dropFirst(prefix.count)) : name
 }
 
-/// Whether `time` is later than `start + duration`.
-func isAfter(_ time: ProtoTimestamp, _ start: ProtoTimestamp, plus duration: ProtoDuration) -> Bool {
-    let end = (start.seconds + duration.seconds, Int64(start.nanos) + Int64(duration.nanos))
-    let endNormalized = (end.0 + end.1 / 1_000_000_000, end.1 % 1_000_000_000)
-    return (time.seconds, Int64(time.nanos)) > endNormalized
+/// Whether a window of `duration` opened at `start` is closed at `time`. A
+/// window's end is exclusive everywhere: at `start + duration` it is closed.
+func isClosed(at time: ProtoTimestamp, opened start: ProtoTimestamp, lasting duration: ProtoDuration?) -> Bool {
+    time >= adding(duration, to: start)
 }
 
 /// Durations as people read them: whole days, else whole hours, else seconds.
@@ -59,6 +58,15 @@ func exceeds(_ a: Int64, times m: Int64, _ b: Int64, times n: Int64) -> Bool {
 }
 
 /// `time` moved on by `duration` (by nothing when there is none).
-func adding(_ duration: ProtoDuration?, to time: ProtoTimestamp) -> ProtoTimestamp {
-    ProtoTimestamp(seconds: time.seconds + (duration?.seconds ?? 0), nanos: time.nanos)
+public func adding(_ duration: ProtoDuration?, to time: ProtoTimestamp) -> ProtoTimestamp {
+    guard let duration else { return time }
+    let nanos = Int64(time.nanos) + Int64(duration.nanos)
+    let carry = nanos >= 1_000_000_000 ? Int64(1) : nanos < 0 ? -1 : 0
+    return ProtoTimestamp(
+        seconds: time.seconds + duration.seconds + carry, nanos: Int32(nanos - carry * 1_000_000_000))
+}
+
+/// An instant as people read it, in UTC: "2026-01-01T00:00:00Z".
+func timeText(_ time: ProtoTimestamp) -> String {
+    RFC3339.format(seconds: time.seconds, nanos: time.nanos)
 }

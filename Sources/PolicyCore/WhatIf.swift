@@ -56,6 +56,7 @@ public enum WhatIf {
                 merchantID: item.confirmed.merchantID, type: item.confirmed.type, at: item.confirmed.confirmedAt,
                 merchantTier: tier, storeLimitRequested: item.confirmed.storeLimitRequested, ruleSet: rules)
             again.reversed = item.confirmed.reversed
+            again.reversedAt = item.confirmed.reversedAt
             return again
         }
         let before = history.cases.map { rejudged($0, baseline) }
@@ -63,8 +64,8 @@ public enum WhatIf {
 
         // Sanctions, buyer by buyer.
         for buyer in Set(before.map(\.buyerID)).sorted() {
-            let old = Sanctions.spans(for: before.filter { $0.buyerID == buyer }, ruleSet: baseline, now: now.seconds)
-            let new = Sanctions.spans(for: after.filter { $0.buyerID == buyer }, ruleSet: candidate, now: now.seconds)
+            let old = Sanctions.spans(for: before.filter { $0.buyerID == buyer }, ruleSet: baseline, now: now)
+            let new = Sanctions.spans(for: after.filter { $0.buyerID == buyer }, ruleSet: candidate, now: now)
             let key = { (span: SanctionSpan) in "\(span.kind.rawValue)/\(span.merchantID)/\(span.start)" }
             let oldByKey = Dictionary(old.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
             let newByKey = Dictionary(new.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })

@@ -26,7 +26,7 @@ import Testing
 
     static func fakeReturn(_ type: ComplaintType = .fakeReturn, at seconds: Int64) -> ConfirmedCase {
         Ledger.confirm(
-            complaintID: "C-1", orderID: "O-1", buyerID: "B-1", merchantID: "M-1", type: type, at: refunded + seconds,
+            complaintID: "C-1", orderID: "O-1", buyerID: "B-1", merchantID: "M-1", type: type, at: ts(refunded + seconds),
             merchantTier: .b, storeLimitRequested: false, ruleSet: rules)
     }
 

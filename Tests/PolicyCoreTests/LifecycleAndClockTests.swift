@@ -46,10 +46,17 @@ import Testing
         #expect(waiting.state == .needsEvidence && waiting.evidenceDueAt == Self.at(74 * Self.hour))
         #expect(Self.due(waiting, at: 74 * Self.hour - 1).isEmpty)
         #expect(Self.due(waiting, at: 74 * Self.hour) == [.evidenceDeadlinePassed])
-        #expect(try Self.apply(.addEvidence, waiting, at: 74 * Self.hour).state == .underReview, "at the deadline: in time")
-        let late = ComplaintLifecycle.apply(.addEvidence, to: waiting, at: Self.at(74 * Self.hour + 1), ruleSet: Self.rules)
+        #expect(try Self.apply(.addEvidence, waiting, at: 74 * Self.hour - 1).state == .underReview, "one second before: in time")
+        // At the deadline the window is closed: the rejection is due and late evidence is refused, never both open.
+        let late = ComplaintLifecycle.apply(.addEvidence, to: waiting, at: Self.at(74 * Self.hour), ruleSet: Self.rules)
         #expect((try? late.get()) == nil)
-        if case .failure(let refusal) = late { #expect(refusal.detail.reason == .windowClosed) }
+        if case .failure(let refusal) = late {
+            #expect(refusal.detail.reason == .windowClosed && refusal.detail.windowClosedAt == Self.at(74 * Self.hour))
+        }
+        let rejected = try Self.apply(.clock(.evidenceDeadlinePassed), waiting, at: 74 * Self.hour)
+        #expect(rejected.state == .rejected)
+        #expect(rejected.decisions.last?.reasonCode == .evidenceDeadlinePassed && rejected.decisions.last?.decidedBy?.role == .system)
+        #expect((try? Self.apply(.clock(.evidenceDeadlinePassed), waiting, at: 74 * Self.hour - 1)) == nil, "not one second before")
     }
 
     @Test func aConfirmedCaseMayBeAppealedFor30Days() throws {
@@ -57,17 +64,22 @@ import Testing
         let confirmed = try Self.apply(.decide(.confirm, .evidenceConclusive), reviewing, at: 2 * Self.hour)
         let window = 30 * 24 * Self.hour
         #expect(confirmed.appealDueAt == Self.at(2 * Self.hour + window))
-        #expect(try Self.apply(.appeal, confirmed, at: 2 * Self.hour + window).state == .appealed)
-        #expect((try? ComplaintLifecycle.apply(.appeal, to: confirmed, at: Self.at(2 * Self.hour + window + 1), ruleSet: Self.rules).get()) == nil)
+        #expect(try Self.apply(.appeal(Appeal()), confirmed, at: 2 * Self.hour + window - 1).state == .appealed)
+        #expect((try? ComplaintLifecycle.apply(.appeal(Appeal()), to: confirmed, at: Self.at(2 * Self.hour + window), ruleSet: Self.rules).get()) == nil)
+        #expect(Self.due(confirmed, at: 2 * Self.hour + window - 1).isEmpty)
         #expect(Self.due(confirmed, at: 2 * Self.hour + window) == [.appealWindowClosed])
-        let appealed = try Self.apply(.appeal, confirmed, at: 3 * Self.hour)
-        #expect(try Self.apply(.decideAppeal(.overturn, .newEvidenceFromBuyer), appealed, at: 4 * Self.hour).state == .overturned)
+        let appealed = try Self.apply(.appeal(Appeal()), confirmed, at: 3 * Self.hour)
+        #expect(appealed.appeal?.state == .pending && appealed.appeal?.filedAt == Self.at(3 * Self.hour))
+        let overturned = try Self.apply(.decideAppeal(.overturn, .newEvidenceFromBuyer), appealed, at: 4 * Self.hour)
+        #expect(overturned.state == .overturned)
+        #expect(overturned.appeal?.state == .overturned && overturned.appeal?.reasonCode == .newEvidenceFromBuyer)
+        #expect(overturned.appeal?.verdict == .overturn && overturned.appeal?.decidedAt == Self.at(4 * Self.hour))
         #expect(try Self.apply(.decideAppeal(.uphold, .originalDecisionCorrect), appealed, at: 4 * Self.hour).state == .upheld)
     }
 
     @Test func eventsInTheWrongStateAreRefusedAndChangeNothing() {
         let complaint = Self.filed()
-        for event: ComplaintLifecycle.Event in [.appeal, .addEvidence, .decideAppeal(.overturn, .reviewError), .decide(.confirm, .evidenceConclusive)] {
+        for event: ComplaintLifecycle.Event in [.appeal(Appeal()), .decideAppeal(.uphold, .reviewError), .decideAppeal(.overturn, .reviewError), .decide(.confirm, .evidenceConclusive)] {
             guard case .failure(let refusal) = ComplaintLifecycle.apply(event, to: complaint, at: Self.at(1), ruleSet: Self.rules) else {
                 Issue.record("\(event) accepted on a SUBMITTED complaint")
                 continue
@@ -88,9 +100,11 @@ import Testing
     }
 
     @Test func ledgerSanctionsAndRuleSetsFallDueInTimeOrder() {
-        let item = Ledger.confirm(complaintID: "C-9", buyerID: "B-1", merchantID: "M-1", type: .fakeReturn, at: Self.filedAt.seconds, merchantTier: .a, storeLimitRequested: true, ruleSet: Self.rules)
-        let entry = Ledger.entry(item, ruleSetVersion: 1, now: Self.filedAt.seconds)
-        let sanctions = Sanctions.sanctions(for: [item], ruleSet: Self.rules, now: Self.filedAt.seconds)
+        let item = Ledger.confirm(
+            complaintID: "C-9", buyerID: "B-1", merchantID: "M-1", type: .fakeReturn, at: Self.filedAt, merchantTier: .a,
+            storeLimitRequested: true, ruleSet: Self.rules)
+        let entry = Ledger.entry(item, now: Self.filedAt)
+        let sanctions = Sanctions.sanctions(for: [item], ruleSet: Self.rules, now: Self.filedAt)
         var next = RuleSetSummary()
         next.version = 2
         next.status = .scheduled

@@ -37,8 +37,9 @@ import Testing
         judgement.eligibility.checks.first { $0.kind == kind }?.passed
     }
 
-    @Test(arguments: [(Int64(86_400), true), (86_401, false)])
-    func aReportIsInTimeUpTo24HoursAfterTheFirstOrder(after: Int64, inTime: Bool) {
+    // The window's end is exclusive: one second before 24 hours is in time, 24 hours is late.
+    @Test(arguments: [(Int64(86_399), true), (86_400, false)])
+    func aReportIsInTimeWithin24HoursOfTheFirstOrder(after: Int64, inTime: Bool) {
         let judgement = Self.judge(Self.facts(reportedAfter: after))
         #expect(Self.passed(judgement, .reportedInTime) == inTime)
         #expect(judgement.state == (inTime ? .resolved : .ineligible))

@@ -8,7 +8,7 @@ import Testing
 
     @Test func refundsByReasonWithTheirAbnormalShare() {
         let refunds = (0..<8).map { index in
-            RefundFact(
+            AnalysedRefund(
                 orderID: "O-\(index)", reason: index < 6 ? .qualityProblem : .sizeOrFit,
                 amount: ReturnRiskTests.cny(1_000), refundOnly: index % 2 == 0)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import DefaultRules
 import PolicyCore
 import ProtectionMessages
 import ProtoWire

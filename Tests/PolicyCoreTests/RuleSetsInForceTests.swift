@@ -32,12 +32,12 @@ import Testing
     @Test func aCartIsAllowedOnlyIfEveryStoreIs() {
         let t0 = SanctionTests.t0
         let cases = [SanctionTests.confirm("C-1", "M-1", .abnormalRefundOnly, tier: .a, requested: true)]
-        let sanctions = Sanctions.sanctions(for: cases, ruleSet: Self.v1, now: t0)
-        let cart = CaseConsequences.checkCart(merchantIDs: ["M-2", "M-1", "M-3"], sanctions: sanctions, now: ProtoTimestamp(seconds: t0 + 1, nanos: 0))
+        let sanctions = Sanctions.sanctions(for: cases, ruleSet: Self.v1, now: ts(t0))
+        let cart = PurchaseChecks.checkCart(merchantIDs: ["M-2", "M-1", "M-3"], sanctions: sanctions, now: ProtoTimestamp(seconds: t0 + 1, nanos: 0))
         #expect(!cart.allAllowed)
         #expect(cart.checks.map(\.allowed) == [true, false, true])
         #expect(cart.checks[1].restrictions.first?.kind == .storePurchaseLimit)
-        let later = CaseConsequences.checkCart(merchantIDs: ["M-1"], sanctions: sanctions, now: ProtoTimestamp(seconds: t0 + 180 * 86_400, nanos: 0))
+        let later = PurchaseChecks.checkCart(merchantIDs: ["M-1"], sanctions: sanctions, now: ProtoTimestamp(seconds: t0 + 180 * 86_400, nanos: 0))
         #expect(later.allAllowed, "the store limit has ended")
     }
 }

@@ -17,12 +17,12 @@ import Testing
         requested: Bool = false, rules: RuleSet = defaults
     ) -> ConfirmedCase {
         Ledger.confirm(
-            complaintID: id, buyerID: "B-1", merchantID: merchant, type: type, at: time, merchantTier: tier,
+            complaintID: id, buyerID: "B-1", merchantID: merchant, type: type, at: ts(time), merchantTier: tier,
             storeLimitRequested: requested, ruleSet: rules)
     }
 
     static func sanctions(_ cases: [ConfirmedCase], now: Int64, rules: RuleSet = defaults) -> [Sanction] {
-        Sanctions.sanctions(for: cases, ruleSet: rules, now: now)
+        Sanctions.sanctions(for: cases, ruleSet: rules, now: ts(now))
     }
 
     @Test(arguments: [
@@ -31,9 +31,9 @@ import Testing
     func pointsByTypeExpireAfter365Days(type: ComplaintType, points: Int32) {
         let item = Self.confirm("C-1", "M-1", type)
         #expect(item.points == points)
-        #expect(Ledger.activePoints([item], at: Self.t0 + 365 * Self.day - 1).points == points)
-        #expect(Ledger.activePoints([item], at: Self.t0 + 365 * Self.day).points == 0)
-        #expect(Ledger.entry(item, ruleSetVersion: 1, now: Self.t0 + 365 * Self.day).state == .expired)
+        #expect(Ledger.activePoints([item], at: ts(Self.t0 + 365 * Self.day - 1)).points == points)
+        #expect(Ledger.activePoints([item], at: ts(Self.t0 + 365 * Self.day)).points == 0)
+        #expect(Ledger.entry(item, now: ts(Self.t0 + 365 * Self.day)).state == .expired)
     }
 
     @Test func tenPointsFromTwoMerchantsBringA90DayPlatformLimit() throws {
@@ -103,15 +103,15 @@ import Testing
     }
 
     @Test func anOverturnedCaseCausesNothing() {
-        var book = SanctionBook(ruleSet: Self.defaults, now: Self.t0)
+        var book = SanctionBook(ruleSet: Self.defaults, now: ts(Self.t0))
         book.confirm(Self.confirm("C-1", "M-1", tier: .a, requested: true))
         book.confirm(Self.confirm("C-2", "M-2", at: Self.t0 + Self.day))
         #expect(Set(book.sanctions.map(\.kind)) == [.storePurchaseLimit, .platformPurchaseLimit])
-        let overturned = book.overturn(complaintID: "C-1", at: Self.t0 + 2 * Self.day)
+        let overturned = book.overturn(complaintID: "C-1", at: ts(Self.t0 + 2 * Self.day))
         #expect(overturned)
         #expect(book.sanctions.isEmpty)
         #expect(Ledger.activePoints(book.cases, at: book.now).points == 5)
-        let again = book.overturn(complaintID: "C-1", at: Self.t0 + 3 * Self.day)
+        let again = book.overturn(complaintID: "C-1", at: ts(Self.t0 + 3 * Self.day))
         #expect(!again, "only once")
     }
 
@@ -135,7 +135,7 @@ import Testing
         var rules = Self.defaults
         if seed % 3 == 1 { rules.sanctions?.platformPurchaseLimit?.minActivePoints = 6 }
         if seed % 3 == 2 { rules.clocks?.pointExpiry = ProtoDuration(seconds: 120 * Self.day, nanos: 0) }
-        var book = SanctionBook(ruleSet: rules, now: Self.t0)
+        var book = SanctionBook(ruleSet: rules, now: ts(Self.t0))
         var count = 0
         for _ in 0..<40 {
             switch Int.random(in: 0..<10, using: &random) {
@@ -143,7 +143,7 @@ import Testing
                 count += 1
                 let type = ComplaintType.allCases.filter { $0 != .unspecified }.randomElement(using: &random)!
                 // Mostly now, sometimes back-dated into the past month.
-                let at = book.now - (Bool.random(using: &random) ? 0 : Int64.random(in: 0...30, using: &random) * Self.day)
+                let at = book.now.seconds - (Bool.random(using: &random) ? 0 : Int64.random(in: 0...30, using: &random) * Self.day)
                 book.confirm(
                     Self.confirm(
                         "C-\(count)", "M-\(Int.random(in: 1...3, using: &random))", type, at: at,
@@ -154,7 +154,7 @@ import Testing
                     book.overturn(complaintID: victim.complaintID, at: book.now)
                 }
             default:
-                book.advance(to: book.now + Int64.random(in: 1...200, using: &random) * Self.day)
+                book.advance(to: ts(book.now.seconds + Int64.random(in: 1...200, using: &random) * Self.day))
             }
             let recomputed = Sanctions.sanctions(for: book.cases, ruleSet: rules, now: book.now)
             #expect(book.sanctions == recomputed, "seed \(seed) after \(book.cases.count) cases")

@@ -13,7 +13,7 @@ import Testing
     static func confirmed(_ id: String, _ buyer: String, _ merchant: String, _ type: ComplaintType, score: Int32) -> WhatIfHistory.Case {
         let tier = TierPolicy.tier(scoreMilli: score, in: baseline)!.tier
         return WhatIfHistory.Case(
-            Ledger.confirm(complaintID: id, orderID: "O-\(id)", buyerID: buyer, merchantID: merchant, type: type, at: t0,
+            Ledger.confirm(complaintID: id, orderID: "O-\(id)", buyerID: buyer, merchantID: merchant, type: type, at: ts(t0),
                            merchantTier: tier, storeLimitRequested: false, ruleSet: baseline),
             merchantScoreMilli: score)
     }

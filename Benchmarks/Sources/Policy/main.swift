@@ -2,6 +2,7 @@
 //
 //   swift run -c release Policy
 import BenchSupport
+import DefaultRules
 import Foundation
 import PolicyCore
 import ProtectionMessages
@@ -25,14 +26,14 @@ complaint.evidence = [weights, logistics]
 let types: [ComplaintType] = [.fakeReturn, .returnSwap, .fakeVoucher, .fakeImageEvidence, .abnormalRefundOnly]
 var cases: [ConfirmedCase] = []
 for index in 0..<50 {
-    let confirmedAt: Int64 = 1_767_225_600 + Int64(index) * 11 * day
+    let confirmedAt = ProtoTimestamp(seconds: 1_767_225_600 + Int64(index) * 11 * day, nanos: 0)
     let tier: Tier = index % 3 == 0 ? .a : .b
     cases.append(
         Ledger.confirm(
             complaintID: "C-\(index)", buyerID: "B-1", merchantID: "M-\(index % 5)", type: types[index % 5],
             at: confirmedAt, merchantTier: tier, storeLimitRequested: index % 2 == 0, ruleSet: rules))
 }
-let ledgerNow = 1_767_225_600 + 560 * day
+let ledgerNow = ProtoTimestamp(seconds: 1_767_225_600 + 560 * day, nanos: 0)
 
 // An apparel quality dispute washed against its care label.
 var dispute = AdjudicateDisputeRequest()

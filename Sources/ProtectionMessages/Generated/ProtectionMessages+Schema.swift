@@ -7,7 +7,7 @@ import ProtoWire
 /// The schema this module was generated from, served by reflection.
 public enum ProtectionMessagesSchema {
     /// SHA-256 over each file's path and text, in path order.
-    public static let hash = "83be3d1b111304d55958f18a07b2b1f8154af057c668ce9b294a979d22b72bb3"
+    public static let hash = "466d748205bde2d14c8c99ed8a857e1501fe41160693789ff7572b488fdc5e60"
 
     /// Each `.proto` file: its path under the schema root and its text.
     public static let files: [(path: String, source: String)] = [
@@ -40,6 +40,8 @@ enum AuditSubjectKind {
   AUDIT_SUBJECT_KIND_PRICE_ERROR_REPORT = 7;
   // A rule set.
   AUDIT_SUBJECT_KIND_RULE_SET = 8;
+  // A fact from the facts feed (subject id "order/O-1", "merchant/M-1", ...).
+  AUDIT_SUBJECT_KIND_FACT = 9;
 }
 
 // What happened.
@@ -855,7 +857,7 @@ enum ErrorReason {
   ERROR_REASON_WINDOW_CLOSED = 8;
   // `expected_revision` does not match the stored revision (ABORTED).
   ERROR_REASON_STALE_REVISION = 9;
-  // The idempotency key was used before with a different request (INVALID_ARGUMENT).
+  // The idempotency key was used before with a different request (FAILED_PRECONDITION).
   ERROR_REASON_IDEMPOTENCY_KEY_REUSED = 10;
   // A rule set failed validation (INVALID_ARGUMENT).
   ERROR_REASON_RULE_SET_INVALID = 11;
@@ -890,6 +892,10 @@ message ErrorDetail {
   google.protobuf.Timestamp window_closed_at = 6;
   // The rules that refused the call, for eligibility refusals.
   Explanation explanation = 7;
+  // The stored revision, for ERROR_REASON_STALE_REVISION.
+  int64 current_revision = 8;
+  // The idempotency key concerned, for ERROR_REASON_IDEMPOTENCY_KEY_REUSED.
+  string idempotency_key = 9;
 }
 
 """#),

@@ -24,10 +24,12 @@ public enum AuditSubjectKind: ProtoEnum {
     case priceErrorReport // AUDIT_SUBJECT_KIND_PRICE_ERROR_REPORT = 7
     /// A rule set.
     case ruleSet // AUDIT_SUBJECT_KIND_RULE_SET = 8
+    /// A fact from the facts feed (subject id "order/O-1", "merchant/M-1", ...).
+    case fact // AUDIT_SUBJECT_KIND_FACT = 9
     /// A number this build does not know.
     case UNRECOGNIZED(Int32)
 
-    public static let allCases: [AuditSubjectKind] = [.unspecified, .complaint, .ledgerEntry, .sanction, .insuranceEnrollment, .promotionParticipation, .insuranceClaim, .priceErrorReport, .ruleSet]
+    public static let allCases: [AuditSubjectKind] = [.unspecified, .complaint, .ledgerEntry, .sanction, .insuranceEnrollment, .promotionParticipation, .insuranceClaim, .priceErrorReport, .ruleSet, .fact]
 
     public init(rawValue: Int32) {
         switch rawValue {
@@ -40,6 +42,7 @@ public enum AuditSubjectKind: ProtoEnum {
             case 6: self = .insuranceClaim
             case 7: self = .priceErrorReport
             case 8: self = .ruleSet
+            case 9: self = .fact
             default: self = .UNRECOGNIZED(rawValue)
         }
     }
@@ -55,6 +58,7 @@ public enum AuditSubjectKind: ProtoEnum {
             case .insuranceClaim: 6
             case .priceErrorReport: 7
             case .ruleSet: 8
+            case .fact: 9
             case .UNRECOGNIZED(let v): v
         }
     }
@@ -70,6 +74,7 @@ public enum AuditSubjectKind: ProtoEnum {
             case .insuranceClaim: "AUDIT_SUBJECT_KIND_INSURANCE_CLAIM"
             case .priceErrorReport: "AUDIT_SUBJECT_KIND_PRICE_ERROR_REPORT"
             case .ruleSet: "AUDIT_SUBJECT_KIND_RULE_SET"
+            case .fact: "AUDIT_SUBJECT_KIND_FACT"
             case .UNRECOGNIZED: nil
         }
     }
@@ -85,6 +90,7 @@ public enum AuditSubjectKind: ProtoEnum {
             case "AUDIT_SUBJECT_KIND_INSURANCE_CLAIM": self = .insuranceClaim
             case "AUDIT_SUBJECT_KIND_PRICE_ERROR_REPORT": self = .priceErrorReport
             case "AUDIT_SUBJECT_KIND_RULE_SET": self = .ruleSet
+            case "AUDIT_SUBJECT_KIND_FACT": self = .fact
             default: return nil
         }
     }

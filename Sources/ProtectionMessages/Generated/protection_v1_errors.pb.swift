@@ -26,7 +26,7 @@ public enum ErrorReason: ProtoEnum {
     case windowClosed // ERROR_REASON_WINDOW_CLOSED = 8
     /// `expected_revision` does not match the stored revision (ABORTED).
     case staleRevision // ERROR_REASON_STALE_REVISION = 9
-    /// The idempotency key was used before with a different request (INVALID_ARGUMENT).
+    /// The idempotency key was used before with a different request (FAILED_PRECONDITION).
     case idempotencyKeyReused // ERROR_REASON_IDEMPOTENCY_KEY_REUSED = 10
     /// A rule set failed validation (INVALID_ARGUMENT).
     case ruleSetInvalid // ERROR_REASON_RULE_SET_INVALID = 11
@@ -156,6 +156,10 @@ public struct ErrorDetail: ProtoMessage {
     public var windowClosedAt: ProtoTimestamp? = nil
     /// The rules that refused the call, for eligibility refusals.
     public var explanation: Explanation? = nil
+    /// The stored revision, for ERROR_REASON_STALE_REVISION.
+    public var currentRevision: Int64 = 0
+    /// The idempotency key concerned, for ERROR_REASON_IDEMPOTENCY_KEY_REUSED.
+    public var idempotencyKey: String = ""
     /// Fields this build does not know, kept for re-encoding.
     public var unknownFields = UnknownFields()
 
@@ -246,9 +250,11 @@ extension ErrorDetail {
                     if self.explanation == nil { self.explanation = Explanation() }
                     try self.explanation!.decodeMessage(from: &reader)
                     reader.leaveNested(end)
+                case 0x40: self.currentRevision = try reader.readInt64()
+                case 0x4A: self.idempotencyKey = try reader.readString()
                 default:
                     switch tag >> 3 {
-                        case 1, 2, 3, 4, 5, 6, 7: throw reader.wrongWireType(tag)
+                        case 1, 2, 3, 4, 5, 6, 7, 8, 9: throw reader.wrongWireType(tag)
                         default: try reader.skipUnknown(tag, into: &self.unknownFields)
                     }
             }
@@ -257,6 +263,14 @@ extension ErrorDetail {
 
     public func encodeMessage(to writer: inout WireWriter) {
         writer.writeUnknown(self.unknownFields)
+        if !self.idempotencyKey.isEmpty {
+            writer.writeString(self.idempotencyKey)
+            writer.writeTag(0x4A)
+        }
+        if self.currentRevision != 0 {
+            writer.writeInt64(self.currentRevision)
+            writer.writeTag(0x40)
+        }
         if let v = self.explanation {
             let mark7 = writer.count
             v.encodeMessage(to: &writer)
@@ -319,6 +333,10 @@ extension ErrorDetail {
                     self.windowClosedAt = try c.decode(ProtoTimestamp.self, forKey: key)
                 case "explanation":
                     self.explanation = try c.decode(Explanation.self, forKey: key)
+                case "currentRevision", "current_revision":
+                    self.currentRevision = try c.decode(ProtoJSON.Int64Value.self, forKey: key).value
+                case "idempotencyKey", "idempotency_key":
+                    self.idempotencyKey = try c.decode(String.self, forKey: key)
                 default: try ProtoJSON.unknownKey(key, in: decoder, message: Self.protoMessageName)
             }
         }
@@ -346,6 +364,12 @@ extension ErrorDetail {
         }
         if let v = self.explanation {
             try c.encode(v, forKey: ProtoJSON.Key("explanation"))
+        }
+        if self.currentRevision != 0 {
+            try c.encode(ProtoJSON.Int64Value(self.currentRevision), forKey: ProtoJSON.Key("currentRevision"))
+        }
+        if !self.idempotencyKey.isEmpty {
+            try c.encode(self.idempotencyKey, forKey: ProtoJSON.Key("idempotencyKey"))
         }
     }
 }

@@ -708,7 +708,7 @@ const ProtobufCMessageDescriptor protection__v1__get_audit_event_response__descr
   (ProtobufCMessageInit) protection__v1__get_audit_event_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue protection__v1__audit_subject_kind__enum_values_by_number[9] =
+static const ProtobufCEnumValue protection__v1__audit_subject_kind__enum_values_by_number[10] =
 {
   { "AUDIT_SUBJECT_KIND_UNSPECIFIED", "PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_UNSPECIFIED", 0 },
   { "AUDIT_SUBJECT_KIND_COMPLAINT", "PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_COMPLAINT", 1 },
@@ -719,13 +719,15 @@ static const ProtobufCEnumValue protection__v1__audit_subject_kind__enum_values_
   { "AUDIT_SUBJECT_KIND_INSURANCE_CLAIM", "PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_INSURANCE_CLAIM", 6 },
   { "AUDIT_SUBJECT_KIND_PRICE_ERROR_REPORT", "PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_PRICE_ERROR_REPORT", 7 },
   { "AUDIT_SUBJECT_KIND_RULE_SET", "PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_RULE_SET", 8 },
+  { "AUDIT_SUBJECT_KIND_FACT", "PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_FACT", 9 },
 };
 static const ProtobufCIntRange protection__v1__audit_subject_kind__value_ranges[] = {
-{0, 0},{0, 9}
+{0, 0},{0, 10}
 };
-static const ProtobufCEnumValueIndex protection__v1__audit_subject_kind__enum_values_by_name[9] =
+static const ProtobufCEnumValueIndex protection__v1__audit_subject_kind__enum_values_by_name[10] =
 {
   { "AUDIT_SUBJECT_KIND_COMPLAINT", 1 },
+  { "AUDIT_SUBJECT_KIND_FACT", 9 },
   { "AUDIT_SUBJECT_KIND_INSURANCE_CLAIM", 6 },
   { "AUDIT_SUBJECT_KIND_INSURANCE_ENROLLMENT", 4 },
   { "AUDIT_SUBJECT_KIND_LEDGER_ENTRY", 2 },
@@ -742,9 +744,9 @@ const ProtobufCEnumDescriptor protection__v1__audit_subject_kind__descriptor =
   "AuditSubjectKind",
   "Protection__V1__AuditSubjectKind",
   "protection.v1",
-  9,
+  10,
   protection__v1__audit_subject_kind__enum_values_by_number,
-  9,
+  10,
   protection__v1__audit_subject_kind__enum_values_by_name,
   1,
   protection__v1__audit_subject_kind__value_ranges,

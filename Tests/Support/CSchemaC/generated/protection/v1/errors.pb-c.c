@@ -148,7 +148,7 @@ const ProtobufCMessageDescriptor protection__v1__field_violation__descriptor =
   (ProtobufCMessageInit) protection__v1__field_violation__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor protection__v1__error_detail__field_descriptors[7] =
+static const ProtobufCFieldDescriptor protection__v1__error_detail__field_descriptors[9] =
 {
   {
     "reason",
@@ -234,11 +234,37 @@ static const ProtobufCFieldDescriptor protection__v1__error_detail__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "current_revision",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__ErrorDetail, current_revision),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "idempotency_key",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__ErrorDetail, idempotency_key),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned protection__v1__error_detail__field_indices_by_name[] = {
+  7,   /* field[7] = current_revision */
   4,   /* field[4] = existing_id */
   6,   /* field[6] = explanation */
   2,   /* field[2] = field_violations */
+  8,   /* field[8] = idempotency_key */
   1,   /* field[1] = message */
   0,   /* field[0] = reason */
   3,   /* field[3] = unmet_evidence */
@@ -247,7 +273,7 @@ static const unsigned protection__v1__error_detail__field_indices_by_name[] = {
 static const ProtobufCIntRange protection__v1__error_detail__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor protection__v1__error_detail__descriptor =
 {
@@ -257,7 +283,7 @@ const ProtobufCMessageDescriptor protection__v1__error_detail__descriptor =
   "Protection__V1__ErrorDetail",
   "protection.v1",
   sizeof(Protection__V1__ErrorDetail),
-  7,
+  9,
   protection__v1__error_detail__field_descriptors,
   protection__v1__error_detail__field_indices_by_name,
   1,  protection__v1__error_detail__number_ranges,

@@ -65,7 +65,11 @@ typedef enum _Protection__V1__AuditSubjectKind {
   /*
    * A rule set.
    */
-  PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_RULE_SET = 8
+  PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_RULE_SET = 8,
+  /*
+   * A fact from the facts feed (subject id "order/O-1", "merchant/M-1", ...).
+   */
+  PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_FACT = 9
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(PROTECTION__V1__AUDIT_SUBJECT_KIND)
 } Protection__V1__AuditSubjectKind;
 /*

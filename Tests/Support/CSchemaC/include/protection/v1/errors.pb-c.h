@@ -69,7 +69,7 @@ typedef enum _Protection__V1__ErrorReason {
    */
   PROTECTION__V1__ERROR_REASON__ERROR_REASON_STALE_REVISION = 9,
   /*
-   * The idempotency key was used before with a different request (INVALID_ARGUMENT).
+   * The idempotency key was used before with a different request (FAILED_PRECONDITION).
    */
   PROTECTION__V1__ERROR_REASON__ERROR_REASON_IDEMPOTENCY_KEY_REUSED = 10,
   /*
@@ -146,10 +146,18 @@ struct  Protection__V1__ErrorDetail
    * The rules that refused the call, for eligibility refusals.
    */
   Protection__V1__Explanation *explanation;
+  /*
+   * The stored revision, for ERROR_REASON_STALE_REVISION.
+   */
+  int64_t current_revision;
+  /*
+   * The idempotency key concerned, for ERROR_REASON_IDEMPOTENCY_KEY_REUSED.
+   */
+  char *idempotency_key;
 };
 #define PROTECTION__V1__ERROR_DETAIL__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&protection__v1__error_detail__descriptor) \
-    , PROTECTION__V1__ERROR_REASON__ERROR_REASON_UNSPECIFIED, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string, NULL, NULL }
+    , PROTECTION__V1__ERROR_REASON__ERROR_REASON_UNSPECIFIED, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string, NULL, NULL, 0, (char *)protobuf_c_empty_string }
 
 
 /* Protection__V1__FieldViolation methods */

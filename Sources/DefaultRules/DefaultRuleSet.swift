@@ -2,7 +2,8 @@ import Foundation
 import ProtectionMessages
 
 /// The rule set shipped with the service: `Resources/default-rule-set.json`, read
-/// through the generated `Codable` conformance (proto3 JSON).
+/// through the generated `Codable` conformance (proto3 JSON). Reading it is the
+/// server's job; the policy core only ever receives the decoded `RuleSet`.
 public enum DefaultRuleSet {
     /// Reads and decodes the shipped default. Throws if the file is missing or is
     /// not a valid `RuleSet` in proto3 JSON (a build problem, never a runtime one).
