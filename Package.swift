@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "ProtectionServer", targets: ["ProtectionServer"]),
         .library(name: "PolicyCore", targets: ["PolicyCore"]),
         .library(name: "DefaultRules", targets: ["DefaultRules"]),
+        .library(name: "ProtectionStore", targets: ["ProtectionStore"]),
         .library(name: "SchemaClient", targets: ["SchemaClient"]),
         .executable(name: "FuzzFrameDecoder", targets: ["FuzzFrameDecoder"]),
         .executable(name: "FuzzMessageDecoder", targets: ["FuzzMessageDecoder"]),
@@ -29,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Runtime: wire format, limits, UTF-8, proto3 JSON helpers. No NIO, no Foundation.
@@ -56,6 +58,14 @@ let package = Package(
         .target(
             name: "DefaultRules", dependencies: ["ProtectionMessages"], path: "Sources/DefaultRules",
             resources: [.copy("Resources/default-rule-set.json")], swiftSettings: strict),
+        // Durable state: the event log, the tables reads use, idempotency; SQLite (GRDB) behind one protocol.
+        .target(
+            name: "ProtectionStore",
+            dependencies: [
+                "ProtectionMessages", "ProtoWire", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            path: "Sources/ProtectionStore", swiftSettings: strict),
         // The server's handlers: health, reflection.
         .target(
             name: "ProtectionServer", dependencies: ["ProtectionServices", "ProtectionMessages", "RPCCore"],
@@ -161,6 +171,13 @@ let package = Package(
             dependencies: [
                 "ProtectionServer", "SchemaClient", "ProtectionServices", "ProtectionMessages", "RPCCore",
                 "RPCTransportTCP",
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ProtectionStoreTests",
+            dependencies: [
+                "ProtectionStore", "ProtectionMessages", "ProtoWire", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: strict),
         .testTarget(

@@ -15,7 +15,7 @@ phase() {
 }
 
 echo "::: dependencies"
-apt_packages=(protobuf-compiler protobuf-c-compiler libprotobuf-c-dev pkg-config)
+apt_packages=(protobuf-compiler protobuf-c-compiler libprotobuf-c-dev pkg-config libsqlite3-dev)
 missing=()
 for p in "${apt_packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
