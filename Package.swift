@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Runtime: wire format, limits, UTF-8, proto3 JSON helpers. No NIO, no Foundation.
@@ -66,9 +67,15 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             path: "Sources/ProtectionStore", swiftSettings: strict),
-        // The server's handlers: health, reflection.
+        // The server: every rpc of the schema on the policy core and the store, the index,
+        // the sweeper, health and reflection.
         .target(
-            name: "ProtectionServer", dependencies: ["ProtectionServices", "ProtectionMessages", "RPCCore"],
+            name: "ProtectionServer",
+            dependencies: [
+                "ProtectionServices", "ProtectionMessages", "ProtoWire", "RPCCore", "PolicyCore", "ProtectionStore",
+                "DefaultRules", .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
             path: "Sources/ProtectionServer", swiftSettings: strict),
         // A client of any method through reflection and the dynamic codec.
         .target(
@@ -78,10 +85,14 @@ let package = Package(
         .executableTarget(
             name: "protection-server",
             dependencies: [
-                "ProtectionServer", "ProtectionMessages", "RPCCore", "RPCTransportTCP",
+                "ProtectionServer", "ProtectionStore", "ProtectionMessages", "RPCCore", "RPCTransportTCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Sources/protection-server", swiftSettings: strict),

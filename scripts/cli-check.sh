@@ -8,7 +8,7 @@ for tool in protection-server protectionctl; do
     [[ -x $bin/$tool ]] || { echo "missing $bin/$tool (built by \"build tests\")" >&2; exit 1; }
 done
 dir=$(mktemp -d)
-"$bin/protection-server" --port 0 >"$dir/out" 2>"$dir/err" &
+"$bin/protection-server" --port 0 --data-dir "$dir/data" >"$dir/out" 2>"$dir/err" &
 pid=$!
 trap 'kill -KILL "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
 port=
@@ -35,8 +35,13 @@ if out=$(ctl call HealthService/CheckHealth '{"servce": "x"}' 2>&1); then echo "
 expect "a bad request names the field" 'INVALID_ARGUMENT: Request 1 is not a valid protection.v1.CheckHealthRequest: servce' "$out"
 if out=$(ctl call HealthService/CheckHealth '{"service": "protection.v1.Nope"}' 2>&1); then echo "FAIL unknown service" >&2; exit 1; fi
 expect "an unknown service is NOT_FOUND" "NOT_FOUND" "$out"
-if out=$(ctl call IntegrityService/FileComplaint '{}' 2>&1); then echo "FAIL unserved method" >&2; exit 1; fi
-expect "a method not served is UNIMPLEMENTED" "UNIMPLEMENTED" "$out"
+if out=$(ctl call IntegrityService/FileComplaint '{}' 2>&1); then echo "FAIL a call without a principal" >&2; exit 1; fi
+expect "a call without a principal is UNAUTHENTICATED" "UNAUTHENTICATED" "$out"
+merchant=(--metadata x-principal-role=merchant --metadata x-principal-id=M-1)
+if out=$(ctl call IntegrityService/FileComplaint '{"orderId": "O-1"}' "${merchant[@]}" 2>&1); then echo "FAIL a request without a key" >&2; exit 1; fi
+expect "a missing field is INVALID_ARGUMENT naming it" "INVALID_ARGUMENT: idempotency_key is required" "$out"
+expect "the rule set in force is the shipped default" '"version":"1"' \
+    "$(ctl call RuleSetService/GetRuleSet '{}' "${merchant[@]}")"
 
 kill -TERM "$pid"
 status=0

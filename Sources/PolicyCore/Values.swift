@@ -13,7 +13,7 @@ func money(_ minor: Int64, _ currency: String) -> Money {
 }
 
 /// Money as people read it: 30 CNY minor units → "¥0.30"; other currencies by code.
-func moneyText(_ money: Money) -> String {
+public func moneyText(_ money: Money) -> String {
     let sign = money.amountMinor < 0 ? "-" : ""
     let magnitude = money.amountMinor.magnitude
     let cents = magnitude % 100
@@ -22,7 +22,7 @@ func moneyText(_ money: Money) -> String {
 }
 
 /// Scores in thousandths as people read them: 4800 → "4.8", 4750 → "4.75".
-func scoreText(_ milli: Int32) -> String {
+public func scoreText(_ milli: Int32) -> String {
     let whole = milli / 1_000
     var fraction = String(milli % 1_000)
     while fraction.count < 3 { fraction = "0" + fraction }
@@ -43,7 +43,7 @@ func isClosed(at time: ProtoTimestamp, opened start: ProtoTimestamp, lasting dur
 }
 
 /// Durations as people read them: whole days, else whole hours, else seconds.
-func durationText(_ duration: ProtoDuration) -> String {
+public func durationText(_ duration: ProtoDuration) -> String {
     let seconds = duration.seconds
     if seconds > 0, seconds % 86_400 == 0 { return seconds == 86_400 ? "24 hours" : "\(seconds / 86_400) days" }
     if seconds > 0, seconds % 3_600 == 0 { return "\(seconds / 3_600) hours" }
@@ -67,6 +67,6 @@ public func adding(_ duration: ProtoDuration?, to time: ProtoTimestamp) -> Proto
 }
 
 /// An instant as people read it, in UTC: "2026-01-01T00:00:00Z".
-func timeText(_ time: ProtoTimestamp) -> String {
+public func timeText(_ time: ProtoTimestamp) -> String {
     RFC3339.format(seconds: time.seconds, nanos: time.nanos)
 }

@@ -1,21 +1,48 @@
+import CoreMetrics
+import Logging
 import ProtectionServices
 import RPCCore
 
 /// Every handler the server has, registered in one router, with the health board
-/// the handlers and the process share.
+/// the handlers and the process share and the interceptors every call goes through:
+/// the call observer (logs, metrics), then authentication.
 public struct ServerWiring: Sendable {
     /// The method table the server dispatches on.
     public let router: RPCRouter
     /// Liveness and readiness, per service.
     public let board: HealthStatusBoard
+    /// Interceptors, outermost first.
+    public let interceptors: [any ServerInterceptor]
 
-    /// The wiring of every handler; `board` defaults to one knowing the services served.
-    public init(board: HealthStatusBoard? = nil) {
+    /// Services answered without a principal.
+    public static let openServices: Set<String> = [HealthService.name, ReflectionService.name]
+
+    /// The wiring of every handler on `core`; without a core, health and reflection
+    /// only. `board` defaults to one knowing the services served.
+    public init(
+        core: ServerCore? = nil, board: HealthStatusBoard? = nil, logger: Logger? = nil, metrics: (any MetricsFactory)? = nil
+    ) {
         var router = RPCRouter()
-        let board = board ?? HealthStatusBoard(services: [HealthService.name, ReflectionService.name])
+        if let core {
+            IntegrityHandler(core: core).register(into: &router)
+            MerchantHandler(core: core).register(into: &router)
+            DisputeHandler(core: core).register(into: &router)
+            InsuranceHandler(core: core).register(into: &router)
+            PriceErrorHandler(core: core).register(into: &router)
+            RuleSetHandler(core: core).register(into: &router)
+            FactsHandler(core: core).register(into: &router)
+            AuditHandler(core: core).register(into: &router)
+            ClockHandler(core: core).register(into: &router)
+        }
+        let served = Set(router.methods.map(\.service)).union([HealthService.name, ReflectionService.name])
+        let board = board ?? HealthStatusBoard(services: served.sorted())
         HealthHandler(board: board).register(into: &router)
         ReflectionHandler(serving: router).register(into: &router)
         self.router = router
         self.board = board
+        let logger = logger ?? core?.logger ?? Logger(label: "protection-server", factory: { _ in SwiftLogNoOpLogHandler() })
+        self.interceptors = [
+            CallObserver(logger: logger, metrics: metrics), MetadataPrincipalInterceptor(openServices: Self.openServices),
+        ]
     }
 }

@@ -34,7 +34,7 @@ public protocol ProtectionStore: Sendable {
 
     /// Stops taking commits (later ones fail with `.closed`); those already
     /// submitted are still committed and answered.
-    func close() async
+    func close()
 
     // MARK: Idempotency and guards
 
@@ -62,6 +62,8 @@ public protocol ProtectionStore: Sendable {
     func returnShipments(orderID: String) async throws -> [ReturnShipmentFact]
     /// Promotions running at some point of `window`.
     func promotions(overlapping window: TimeWindow) async throws -> [PromotionFact]
+    /// Who bought each order and where, by order id after `afterID`: for loading the index.
+    func orderOwners(afterID: String, limit: Int) async throws -> [OrderOwnership]
     /// Price observations of one item of a store, in `observed`.
     func referencePrices(merchantID: String, itemID: String, observed: TimeWindow) async throws -> [ReferencePriceFact]
 

@@ -141,3 +141,16 @@ public struct IdempotencyRecord: Sendable, Hashable {
         self.response = response
     }
 }
+
+/// An order's buyer and store.
+public struct OrderOwnership: Sendable, Hashable {
+    public var orderID: String
+    public var buyerID: String
+    public var merchantID: String
+
+    public init(orderID: String, buyerID: String, merchantID: String) {
+        self.orderID = orderID
+        self.buyerID = buyerID
+        self.merchantID = merchantID
+    }
+}

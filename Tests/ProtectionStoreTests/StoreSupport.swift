@@ -41,11 +41,11 @@ func withRunning<T: Sendable>(
         }
         do {
             let result = try await body(store)
-            await store.close()
+            store.close()
             try await group.waitForAll()
             return result
         } catch {
-            await store.close()
+            store.close()
             group.cancelAll()
             throw error
         }

@@ -171,6 +171,15 @@ extension SQLiteStore {
         }
     }
 
+    public func orderOwners(afterID: String, limit: Int) async throws -> [OrderOwnership] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT id, buyer_id, merchant_id FROM facts WHERE kind = 'order' AND id > ? ORDER BY id LIMIT ?",
+                arguments: [afterID, limit]
+            ).map { OrderOwnership(orderID: $0["id"], buyerID: $0["buyer_id"], merchantID: $0["merchant_id"]) }
+        }
+    }
+
     public func referencePrices(merchantID: String, itemID: String, observed: TimeWindow) async throws -> [ReferencePriceFact] {
         var filter = Filter("kind = 'reference_price' AND merchant_id = ? AND item_id = ?", [merchantID, itemID])
         filter.window("time", observed)

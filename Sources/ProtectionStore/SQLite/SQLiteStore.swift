@@ -90,7 +90,7 @@ public final class SQLiteStore: ProtectionStore {
         await writer.run()
     }
 
-    public func close() async {
+    public func close() {
         writer.close()
     }
 

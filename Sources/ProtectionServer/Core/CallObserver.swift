@@ -1,0 +1,90 @@
+import CoreMetrics
+import Dispatch
+import Logging
+import RPCCore
+
+/// Sees every call, outermost: gives it a request id (the caller's `x-request-id`,
+/// or a new one, echoed in the response metadata), puts its method, principal and
+/// request id in every log line written while it runs (through
+/// ``CallObserver/metadataProvider``), logs how it ended, and counts it:
+/// `protection_rpc_calls_total{method,code}` and
+/// `protection_rpc_duration_seconds{method}`.
+public struct CallObserver: ServerInterceptor {
+    /// The call a task is serving, for log lines.
+    @TaskLocal static var current: CallLog?
+
+    /// Adds the current call's method, principal and request id to log lines.
+    public static let metadataProvider = Logger.MetadataProvider {
+        guard let call = CallObserver.current else { return [:] }
+        return ["method": "\(call.method)", "principal": "\(call.principal)", "request_id": "\(call.requestID)"]
+    }
+
+    public static let requestIDKey = "x-request-id"
+    let logger: Logger
+    let metrics: (any MetricsFactory)?
+
+    public init(logger: Logger, metrics: (any MetricsFactory)? = nil) {
+        self.logger = logger
+        self.metrics = metrics
+    }
+
+    public func intercept(
+        request: StreamingServerRequest<[UInt8]>, context: ServerContext,
+        next: (StreamingServerRequest<[UInt8]>, ServerContext) async throws -> StreamingServerResponse<[UInt8]>
+    ) async throws -> StreamingServerResponse<[UInt8]> {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let method = context.descriptor.fullyQualifiedMethod
+        let requestID = request.metadata.firstString(forKey: Self.requestIDKey).map { String($0.prefix(64)) }
+            ?? IdentifierSource().next("r")
+        let principal = [
+            request.metadata.firstString(forKey: MetadataPrincipalInterceptor.roleKey),
+            request.metadata.firstString(forKey: MetadataPrincipalInterceptor.idKey),
+        ].compactMap { $0 }.joined(separator: ":")
+        let call = CallLog(method: method, principal: principal.isEmpty ? "-" : principal, requestID: requestID)
+        let finish: @Sendable (String, String) -> Void = { code, message in
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            self.counter(method: method, code: code).increment()
+            self.timer(method: method).recordNanoseconds(Int64(seconds * 1e9))
+            Self.$current.withValue(call) {
+                if code == "OK" {
+                    self.logger.debug("call ended", metadata: ["code": "\(code)", "seconds": "\(seconds)"])
+                } else {
+                    self.logger.info("call refused or failed", metadata: ["code": "\(code)", "message": "\(message)", "seconds": "\(seconds)"])
+                }
+            }
+        }
+        do {
+            var response = try await Self.$current.withValue(call) { try await next(request, context) }
+            try? response.metadata.addString(requestID, forKey: Self.requestIDKey)
+            let producer = response.producer
+            response.producer = { writer in
+                do {
+                    let trailing = try await Self.$current.withValue(call) { try await producer(writer) }
+                    finish("OK", "")
+                    return trailing
+                } catch {
+                    let failure = RPCError(converting: error)
+                    finish(failure.code.description, failure.message)
+                    throw error
+                }
+            }
+            return response
+        } catch {
+            let failure = RPCError(converting: error)
+            finish(failure.code.description, failure.message)
+            throw error
+        }
+    }
+
+    private func counter(method: String, code: String) -> Counter {
+        let dimensions = [("method", method), ("code", code)]
+        return metrics.map { Counter(label: "protection_rpc_calls_total", dimensions: dimensions, factory: $0) }
+            ?? Counter(label: "protection_rpc_calls_total", dimensions: dimensions)
+    }
+
+    private func timer(method: String) -> Timer {
+        let dimensions = [("method", method)]
+        return metrics.map { Timer(label: "protection_rpc_duration_seconds", dimensions: dimensions, factory: $0) }
+            ?? Timer(label: "protection_rpc_duration_seconds", dimensions: dimensions)
+    }
+}

@@ -1,0 +1,108 @@
+import DefaultRules
+import Logging
+import PolicyCore
+import ProtectionMessages
+import ProtectionStore
+import ProtoWire
+
+/// What the server's handlers share: the store, the clock, the rule sets in force,
+/// the in-memory index of sanctions, the hub that feeds watchers, the logger.
+/// Built once at start by ``open(store:clock:logger:configuration:)``, which loads
+/// the rule sets and the index and wires them to every commit.
+public final class ServerCore: Sendable {
+    public struct Configuration: Sendable {
+        /// How often an idle sanction watcher gets a heartbeat.
+        public var heartbeatInterval: Duration = .seconds(30)
+        /// How often the sweeper looks for due transitions.
+        public var sweepInterval: Duration = .seconds(1)
+        /// Most transitions the sweeper applies in one pass.
+        public var sweepBatch: Int = 500
+        /// How often a decision is made again when what it read changed meanwhile.
+        public var maxConflictRetries: Int = 8
+
+        public init() {}
+    }
+
+    public let store: any ProtectionStore
+    public let clock: any ServiceClock
+    public let catalog: RuleSetCatalog
+    public let index: SanctionIndex
+    public let hub: EventHub
+    public let logger: Logger
+    public let configuration: Configuration
+    let ids = IdentifierSource()
+
+    init(
+        store: any ProtectionStore, clock: any ServiceClock, logger: Logger, configuration: Configuration,
+        catalog: RuleSetCatalog, index: SanctionIndex, hub: EventHub
+    ) {
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+        self.configuration = configuration
+        self.catalog = catalog
+        self.index = index
+        self.hub = hub
+    }
+
+    /// Loads the rule sets (publishing the shipped default as version 1 into an empty
+    /// store) and the index, and has every commit update them before its caller is
+    /// answered. The store's writer must be running.
+    public static func open(
+        store: any ProtectionStore, clock: any ServiceClock, logger: Logger, configuration: Configuration = Configuration()
+    ) async throws -> ServerCore {
+        let catalog = RuleSetCatalog()
+        let index = SanctionIndex()
+        let hub = EventHub()
+        store.setCommitObserver { entries in
+            catalog.apply(entries)
+            index.apply(entries)
+            hub.publish(entries)
+        }
+        let core = ServerCore(
+            store: store, clock: clock, logger: logger, configuration: configuration, catalog: catalog, index: index,
+            hub: hub)
+        var published = try await store.ruleSets()
+        if published.isEmpty {
+            try await core.publishDefaultRuleSet()
+            published = try await store.ruleSets()
+        }
+        catalog.replace(with: published)
+        try await index.load(from: store)
+        let latest = try await store.latestSequence()
+        logger.info(
+            "store open", metadata: [
+                "rule_sets": "\(published.count)", "indexed_buyers": "\(index.buyerCount)", "latest_sequence": "\(latest)",
+            ])
+        return core
+    }
+
+    /// The shipped default rule set, published as version 1 by the service itself.
+    private func publishDefaultRuleSet() async throws {
+        var rules = try DefaultRuleSet.load()
+        rules.version = 1
+        let now = clock.now()
+        var summary = RuleSetSummary()
+        summary.version = 1
+        summary.effectiveAt = rules.effectiveAt
+        summary.summary = rules.summary
+        summary.status = .inForce
+        summary.publishedAt = now
+        summary.publishedBy = Caller.system.actor
+        summary.contentSha256 = RuleSetCatalog.contentHash(rules)
+        let mutation = Mutation(caller: Caller.system, now: now, method: "bootstrap", key: "")
+        var event = mutation.event(.ruleSet, "v1", .published, to: "RULE_SET_STATUS_IN_FORCE", reason: "The shipped default rule set.")
+        event.explanation = nil
+        _ = try await store.commit(StoreChange(
+            guards: [Guard("rule-sets", revision: 0)],
+            log: [LogEntry(event: event, record: .ruleSet(rules, summary), ruleSetVersion: 1)]))
+        logger.notice("published the shipped default rule set as version 1")
+    }
+}
+
+/// The fields every log line of a call carries.
+struct CallLog {
+    var method: String
+    var principal: String
+    var requestID: String
+}

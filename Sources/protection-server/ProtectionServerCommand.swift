@@ -1,0 +1,87 @@
+import ArgumentParser
+import CoreMetrics
+import Foundation
+import Logging
+import NIOCore
+import ProtectionMessages
+import ProtectionServer
+import ProtectionStore
+import Prometheus
+import RPCCore
+import RPCTransportTCP
+import ServiceLifecycle
+
+/// The merchant-protection service: every rpc of the schema over TCP, its state in
+/// an embedded SQLite database, time moving on its own; drains on SIGTERM or SIGINT.
+@main
+struct ProtectionServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "protection-server",
+        abstract: "Serve the merchant-protection RPC service over TCP (docs/PROTOCOL.md).")
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on; 0 picks a free one (printed at start).") var port = 7878
+    @Option(help: "Folder of the service's data (the SQLite database).") var dataDir = "./.protection"
+    @Option(help: "Serve Prometheus metrics on this port (GET /metrics); off when unset.") var metricsPort: Int?
+    @Option(help: "Seconds calls in flight may take to finish when shutting down.") var drainSeconds = 30
+    @Option(help: "Seconds between heartbeats on an idle sanction watch.") var heartbeatSeconds = 30
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+    @Option(help: ArgumentHelp(
+        "For tests only: read the time from this file (RFC 3339 or seconds since the epoch) instead of the wall clock.",
+        visibility: .hidden))
+    var clockFile: String?
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap({ label, provider in
+            var handler = StreamLogHandler.standardError(label: label, metadataProvider: provider)
+            handler.logLevel = level
+            return handler
+        }, metadataProvider: CallObserver.metadataProvider)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let logger = Logger(label: "protection-server")
+
+        let clock: any ServiceClock
+        if let clockFile {
+            clock = try FileClock(path: clockFile)
+            logger.warning("the time is read from a file: for tests only", metadata: ["clock_file": "\(clockFile)"])
+        } else {
+            clock = WallClock()
+        }
+        let path = URL(fileURLWithPath: dataDir).appendingPathComponent("protection.sqlite").path
+        let store: SQLiteStore
+        do {
+            store = try SQLiteStore(configuration: .init(path: path))
+        } catch let error as StoreError {
+            throw ValidationError(error.message)
+        }
+        logger.info("store", metadata: ["path": "\(path)", "migrations": "\(SQLiteStore.knownMigrations.joined(separator: ","))"])
+
+        var connection = ConnectionStateMachine.Configuration()
+        connection.settings.schemaHash = Self.bytes(hex: ProtectionMessagesSchema.hash)
+        let transport = TCPServerTransport(
+            configuration: .init(
+                host: host, port: port, connection: connection, drainGracePeriod: .seconds(Int64(drainSeconds))),
+            logger: logger)
+        var core = ServerCore.Configuration()
+        core.heartbeatInterval = .seconds(heartbeatSeconds)
+        let cell = CoreCell()
+        var services: [any Service] = [
+            StoreService(store: store, clock: clock, logger: logger, configuration: core, cell: cell),
+            SweeperService(cell: cell),
+            RPCServerService(cell: cell, transport: transport, logger: logger),
+        ]
+        if let metricsPort {
+            services.append(MetricsEndpoint(registry: registry, host: host, port: metricsPort, logger: logger))
+        }
+        let group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    static func bytes(hex: String) -> [UInt8] {
+        let digits = Array(hex.utf8)
+        return stride(from: 0, to: digits.count - 1, by: 2).compactMap { UInt8(String(decoding: digits[$0...$0 + 1], as: UTF8.self), radix: 16) }
+    }
+}
