@@ -184,6 +184,14 @@ let package = Package(
                 "RPCTransportTCP",
             ],
             swiftSettings: strict),
+        // A real protection-server process over TCP, its time from a file.
+        .testTarget(
+            name: "ServerEndToEndTests",
+            dependencies: [
+                "ProtectionServices", "ProtectionMessages", "ProtoWire", "RPCCore", "RPCTransportTCP", "SchemaClient",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "ProtectionStoreTests",
             dependencies: [

@@ -25,6 +25,7 @@ struct ProtectionServerCommand: AsyncParsableCommand {
     @Option(help: "Serve Prometheus metrics on this port (GET /metrics); off when unset.") var metricsPort: Int?
     @Option(help: "Seconds calls in flight may take to finish when shutting down.") var drainSeconds = 30
     @Option(help: "Seconds between heartbeats on an idle sanction watch.") var heartbeatSeconds = 30
+    @Option(help: "Milliseconds between the sweeper's passes over due transitions.") var sweepIntervalMs = 1_000
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
     @Option(help: ArgumentHelp(
         "For tests only: read the time from this file (RFC 3339 or seconds since the epoch) instead of the wall clock.",
@@ -66,6 +67,7 @@ struct ProtectionServerCommand: AsyncParsableCommand {
             logger: logger)
         var core = ServerCore.Configuration()
         core.heartbeatInterval = .seconds(heartbeatSeconds)
+        core.sweepInterval = .milliseconds(sweepIntervalMs)
         let cell = CoreCell()
         var services: [any Service] = [
             StoreService(store: store, clock: clock, logger: logger, configuration: core, cell: cell),

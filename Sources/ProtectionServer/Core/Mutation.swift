@@ -11,6 +11,14 @@ struct Mutation: Sendable {
     var method: String
     var key: String
 
+    /// The id of a record this call creates: a prefix and 16 hex digits of the hash of
+    /// the caller, method and idempotency key. A retry gets the same id; so does a
+    /// script that knows the key.
+    func newID(_ prefix: String) -> String {
+        let seed = "\(caller.role.rawValue)/\(caller.id)/\(method)\n\(key)"
+        return "\(prefix)-\(SHA256.hex(Array(seed.utf8)).prefix(16))"
+    }
+
     /// An audit event of this call about one record.
     func event(
         _ kind: AuditSubjectKind, _ id: String, _ action: AuditAction, from: String = "", to: String = "",

@@ -30,7 +30,6 @@ public final class ServerCore: Sendable {
     public let hub: EventHub
     public let logger: Logger
     public let configuration: Configuration
-    let ids = IdentifierSource()
 
     init(
         store: any ProtectionStore, clock: any ServiceClock, logger: Logger, configuration: Configuration,

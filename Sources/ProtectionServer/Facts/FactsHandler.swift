@@ -74,6 +74,7 @@ public struct FactsHandler: FactsService.Handler {
             }
         }
         let guardRevisions = try await revisions
+        var batch = FactBatch()
         for (offset, fact) in facts.enumerated() {
             var ack = FactAck()
             ack.index = Int64(offset)
@@ -106,7 +107,8 @@ public struct FactsHandler: FactsService.Handler {
                     reason: "Reported by \(fact.sourceService.isEmpty ? mutation.caller.id : fact.sourceService).",
                     merchant: merchant, buyer: buyer),
                 record: .fact(fact)))
-            let effects = try await core.claimEffects(of: fact, mutation: mutation)
+            batch.add(fact)
+            let effects = try await core.claimEffects(of: fact, batch: &batch, mutation: mutation)
             guards += effects.guards.filter { g in !guards.contains { $0.key == g.key } }
             log += effects.log
         }

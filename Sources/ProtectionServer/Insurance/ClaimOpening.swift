@@ -6,14 +6,38 @@ import ProtoWire
 /// What return-shipment and refund facts do to return insurance: a return shipped
 /// on a covered order opens a claim (one per shipment); a refund starts its payout
 /// clock. Each claim is judged at once against the buyer's confirmed cases.
+/// What one call to the facts feed has reported so far, for the facts after it in
+/// the same call: a return shipment and its refund may come in one batch.
+struct FactBatch {
+    var orders: [String: OrderFact] = [:]
+    var refunds: [String: [RefundFact]] = [:]
+    /// Claims opened or changed by this batch, by order.
+    var claims: [String: [ReturnInsuranceClaim]] = [:]
+
+    mutating func add(_ fact: Fact) {
+        switch fact.payload {
+        case .order(let order): orders[order.orderId] = order
+        case .refund(let refund): refunds[refund.orderId, default: []].append(refund)
+        default: break
+        }
+    }
+}
+
 extension ServerCore {
-    func claimEffects(of fact: Fact, mutation: Mutation) async throws -> (guards: [Guard], log: [LogEntry]) {
+    func claimEffects(of fact: Fact, batch: inout FactBatch, mutation: Mutation) async throws -> (guards: [Guard], log: [LogEntry]) {
+        let result: (guards: [Guard], log: [LogEntry], claims: [ReturnInsuranceClaim])
         switch fact.payload {
         case .returnShipment(let shipment):
-            guard let order = try await order(shipment.orderId) else { return ([], []) }
+            let known = batch.orders[shipment.orderId]
+            guard let order = known == nil ? try await order(shipment.orderId) : known else { return ([], []) }
             let claimID = "R-\(shipment.shipmentId)"
-            let existing = try await storeCall { try await store.claim(id: claimID) }
-            if existing == nil {
+            var existing = batch.claims[order.orderId]?.first { $0.claimId == claimID }
+            if existing == nil { existing = try await storeCall { try await store.claim(id: claimID) } }
+            if let existing {
+                var claim = existing
+                claim.shippingCost = shipment.shippingCost
+                result = try await judged([(existing, claim)], mutation: mutation)
+            } else {
                 guard let quote = try await quote(order: order, now: shipment.shippedAt ?? mutation.now), quote.covered else {
                     return ([], [])
                 }
@@ -26,21 +50,23 @@ extension ServerCore {
                 claim.mode = quote.mode
                 claim.shippingCost = shipment.shippingCost
                 claim.returnShippedAt = shipment.shippedAt ?? mutation.now
-                if let refund = try await storeCall({ try await store.refunds(orderID: order.orderId) }).first {
+                let refunds = try await storeCall { try await store.refunds(orderID: order.orderId) } + (batch.refunds[order.orderId] ?? [])
+                if let refund = refunds.first {
                     claim.refundId = refund.refundId
                     claim.refundedAt = refund.refundedAt
                 }
-                return try await judged([(nil, claim)], mutation: mutation)
+                result = try await judged([(nil, claim)], mutation: mutation)
             }
-            var claim = existing!
-            claim.shippingCost = shipment.shippingCost
-            return try await judged([(existing, claim)], mutation: mutation)
         case .refund(let refund):
             var query = ClaimQuery()
             query.orderID = refund.orderId
             query.page = PageRequest(limit: 1_000)
-            let claims = try await storeCall { try await store.claims(query) }
-            return try await judged(claims.map { before in
+            var claims = try await storeCall { try await store.claims(query) }
+            for claim in batch.claims[refund.orderId] ?? [] {
+                claims.removeAll { $0.claimId == claim.claimId }
+                claims.append(claim)
+            }
+            result = try await judged(claims.map { before in
                 var claim = before
                 claim.refundId = refund.refundId
                 claim.refundedAt = refund.refundedAt
@@ -49,14 +75,20 @@ extension ServerCore {
         default:
             return ([], [])
         }
+        for claim in result.claims {
+            batch.claims[claim.orderId, default: []].removeAll { $0.claimId == claim.claimId }
+            batch.claims[claim.orderId, default: []].append(claim)
+        }
+        return (result.guards, result.log)
     }
 
     /// Claims judged against their buyers' cases: the log entries of those that changed.
     private func judged(_ claims: [(before: ReturnInsuranceClaim?, after: ReturnInsuranceClaim)], mutation: Mutation) async throws
-        -> (guards: [Guard], log: [LogEntry])
+        -> (guards: [Guard], log: [LogEntry], claims: [ReturnInsuranceClaim])
     {
         var guards: [Guard] = []
         var log: [LogEntry] = []
+        var changed: [ReturnInsuranceClaim] = []
         let keys = claims.map { "claim/\($0.after.claimId)" }
         let revisions = try await storeCall { try await store.revisions(keys) }
         for (before, claim) in claims {
@@ -64,6 +96,7 @@ extension ServerCore {
             let ruleSet = catalog.inForce(at: claim.returnShippedAt ?? mutation.now)
             let after = InsuranceClaims.evaluate(claim, cases: cases, ruleSet: ruleSet, now: mutation.now)
             guard after != before else { continue }
+            changed.append(after)
             let key = "claim/\(claim.claimId)"
             guards.append(Guard(key, revision: revisions[key] ?? 0))
             log.append(LogEntry(
@@ -74,7 +107,7 @@ extension ServerCore {
                     explanation: after.explanation),
                 record: .claim(after), ruleSetVersion: ruleSet.version))
         }
-        return (guards, log)
+        return (guards, log, changed)
     }
 
     /// The return-insurance quote of an order as of `now`; nil when the merchant's fact

@@ -28,7 +28,7 @@ public struct InsuranceHandler: ReturnInsuranceService.Handler {
             let revision = try await core.storeCall { try await core.store.revisions([key]) }[key] ?? 0
             let before = try await core.storeCall { try await core.store.enrollment(merchantID: merchantID) }
             var enrollment = ReturnInsuranceEnrollment()
-            enrollment.enrollmentId = core.ids.next("EN")
+            enrollment.enrollmentId = mutation.newID("EN")
             enrollment.merchantId = merchantID
             enrollment.platform = merchant.fact.platform
             enrollment.mode = request.mode

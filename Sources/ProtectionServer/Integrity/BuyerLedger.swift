@@ -12,7 +12,7 @@ struct LedgerUpdate: Sendable {
     var log: [LogEntry]
     /// Every sanction of the buyer after the change.
     var sanctions: [Sanction]
-    /// The sanctions this change imposed, extended, lifted or ended.
+    /// The sanctions this change imposed, extended or lifted (not those that merely ran out).
     var changed: [Sanction]
     /// The buyer's cases after the change.
     var cases: [ConfirmedCase]
@@ -59,7 +59,7 @@ extension ServerCore {
         let storedByID = Dictionary(stored.map { ($0.sanctionId, $0) }, uniquingKeysWith: { a, _ in a })
         var changedSanctions: [Sanction] = []
         func record(_ sanction: Sanction, _ action: AuditAction, from: SanctionState?, _ reason: String) {
-            changedSanctions.append(sanction)
+            if sanction.state != .expired || from == nil { changedSanctions.append(sanction) }
             log.append(LogEntry(
                 event: mutation.event(
                     .sanction, sanction.sanctionId, action, from: from?.protoName ?? "", to: sanction.state.protoName ?? "",

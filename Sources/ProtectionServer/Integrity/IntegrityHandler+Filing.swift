@@ -33,7 +33,7 @@ extension IntegrityHandler {
             check.require(quantity >= 1 && Int64(quantity) <= max(ordered, 1), "affected_quantity_by_item_id[\(item)]",
                           "must be between 1 and the \(ordered) ordered")
         }
-        let complaintID = core.ids.next("C")
+        let complaintID = mutation.newID("C")
         var complaint = Complaint()
         complaint.evidence = Self.received(
             request.evidence, field: "evidence", numberedFrom: 1, owner: complaintID, mutation: mutation, check: &check)

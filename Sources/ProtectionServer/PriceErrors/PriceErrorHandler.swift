@@ -62,7 +62,7 @@ public struct PriceErrorHandler: PriceErrorService.Handler {
                 ruleSet: ruleSet)
             let judgement = PriceErrors.judge(facts, ruleSet: ruleSet, now: mutation.now)
             var report = PriceErrorReport()
-            report.reportId = core.ids.next("PE")
+            report.reportId = mutation.newID("PE")
             report.merchantId = merchantID
             report.itemId = request.itemId
             report.skuId = request.skuId
