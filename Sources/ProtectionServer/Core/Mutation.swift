@@ -95,7 +95,18 @@ extension ServerCore {
             return (try decodeStored(Response.self, earlier.response), true)
         }
         let mutation = Mutation(caller: caller, now: clock.now(), method: method, key: key)
-        return try await commitDecision(mutation, idempotency: idempotency, decide: decide)
+        do {
+            return try await commitDecision(mutation, idempotency: idempotency, decide: decide)
+        } catch {
+            // The same call may have been committed meanwhile by a concurrent retry, whose
+            // record the decision then saw (an ALREADY_EXISTS, say): answer its result.
+            if let earlier = try? await store.idempotencyRecord(scope: idempotency.scope, key: key),
+                earlier.requestHash == idempotency.requestHash
+            {
+                return (try decodeStored(Response.self, earlier.response), true)
+            }
+            throw error
+        }
     }
 
     /// Decides and commits, deciding again when a guard moved; the answer kept

@@ -106,7 +106,7 @@ public struct RuleSetHandler: RuleSetService.Handler {
         check.require((0...10_000).contains(request.maxChanges), "max_changes", "must be 0 to 10,000")
         try check.check()
         let now = core.clock.now()
-        let range = window(request.casesBetween, defaultStart: now.seconds - 365 * 86_400, defaultEnd: now.seconds)
+        let range = window(request.casesBetween, defaultStart: now.seconds - 365 * 86_400, defaultEnd: now.seconds + 1)
         let history = try await core.history(in: range, merchants: Set(request.merchantIds), now: now)
         var response = WhatIf.simulate(
             candidate: candidate, baseline: core.catalog.inForce(at: now), history: history,
