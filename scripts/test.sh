@@ -55,6 +55,7 @@ swift run --skip-build protogen generate --check --schema Tests/Support/schema \
 swift run --skip-build protogen docs --check
 bash scripts/generate-c.sh --check
 python3 scripts/make-python-vectors.py --check
+python3 scripts/make-examples.py --check
 
 phase "contract review: protogen lint && protogen breaking (against schema-baseline/)"
 swift run --skip-build protogen lint

@@ -74,12 +74,13 @@ public struct RemoteSchema: Sendable {
     }
 
     /// Calls `method` with the request messages given as JSON (exactly one unless the
-    /// method takes a stream); returns the response messages as canonical JSON.
+    /// method takes a stream); returns the response messages as canonical JSON, all of
+    /// them, or the first `limit` (then the call ends, for a stream that never does).
     /// Invalid JSON fails before anything is sent, with INVALID_ARGUMENT naming the
     /// field.
     public func call(
         _ method: Method, requests: [String], on client: RPCClient, metadata: Metadata = Metadata(),
-        options: CallOptions = .defaults
+        options: CallOptions = .defaults, limit: Int? = nil
     ) async throws -> [String] {
         let isClientStreaming = method.kind == .clientStreaming || method.kind == .bidirectionalStreaming
         guard isClientStreaming || requests.count == 1 else {
@@ -109,6 +110,7 @@ public struct RemoteSchema: Sendable {
                 } catch {
                     throw RPCError(code: .internalError, message: "A response is not a valid \(responseType): \(error)")
                 }
+                if let limit, out.count >= limit { break }
             }
             return out
         }

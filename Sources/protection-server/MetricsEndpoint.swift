@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -22,7 +27,11 @@ struct MetricsEndpoint: Service {
                 }
             }
             .bind(host: host, port: port).get()
-        logger.info("metrics", metadata: ["address": "http://\(host):\(channel.localAddress?.port ?? port)/metrics"])
+        let bound = channel.localAddress?.port ?? port
+        // The port on standard output, for scripts that asked for port 0.
+        print("metrics on \(host):\(bound)")
+        fflush(nil)
+        logger.info("metrics", metadata: ["address": "http://\(host):\(bound)/metrics"])
         await cancelWhenGracefulShutdown {
             try? await Task.sleep(for: .seconds(Int64.max / 4))
         }

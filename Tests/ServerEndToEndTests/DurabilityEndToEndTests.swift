@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import ProtectionMessages
 import ProtectionServices
 import ProtoWire
@@ -102,6 +105,45 @@ import Testing
             #expect(response.importedCount == 2 && response.duplicateCount == 1 && response.failedCount == 1)
             let imported = try await clients.complaint(response.results[0].complaintId)
             #expect(imported.source == .imported && imported.externalRef == "YSB-i-1" && imported.filedAt == Time.at(hours: 12))
+        }
+    }
+}
+
+/// What an operator sees: Prometheus metrics per method and status, the log's
+/// sequence, the writer's batches, the sweeper's lag; readiness once open.
+@Suite struct OperationsEndToEndTests {
+    @Test func metricsCountCallsByMethodAndStatusAndShowTheStoreAndTheSweeper() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-metrics-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let server = try ServerProcess(dataDirectory: folder, time: Time.at(day: 1), withMetrics: true)
+        try await server.start()
+        do {
+            try await withClients(of: server) { _, clients in
+                try await clients.report([Feed.merchant("M-1"), Feed.order("O-1", buyer: "B-1", merchant: "M-1", paid: Time.at())])
+                _ = try await clients.file(.of(.fakeReturn, order: "O-1", key: "k"), by: "M-1")
+                _ = await refusal { _ = try await clients.file(.of(.fakeReturn, order: "O-1", key: "k2"), by: "M-1") }
+                let port = try #require(server.metricsPort)
+                let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+                let text = String(decoding: data, as: UTF8.self)
+                for expected in [
+                    #"protection_rpc_calls_total{method="protection.v1.IntegrityService/FileComplaint",code="OK"} 1"#,
+                    #"protection_rpc_calls_total{method="protection.v1.IntegrityService/FileComplaint",code="ALREADY_EXISTS"} 1"#,
+                    #"protection_rpc_duration_seconds_count{method="protection.v1.FactsService/ReportFacts",code="OK"} 1"#,
+                    "protection_event_log_sequence 4", "protection_store_batch_size_count", "protection_sweeper_lag_seconds",
+                ] {
+                    #expect(text.contains(expected), "missing \(expected) in:\n\(text.prefix(3_000))")
+                }
+                let health = try await clients.base.unary(
+                    request: CheckHealthRequest(), descriptor: HealthService.Method.checkHealth, serializer: { $0.serializedBytes() },
+                    deserializer: { try CheckHealthResponse(serializedBytes: $0) }, options: callOptions
+                ).message
+                #expect(health.status == .serving)
+                #expect(server.log.contains("request_id="), "every call's lines name its request")
+            }
+            try await server.stop()
+        } catch {
+            server.kill()
+            throw error
         }
     }
 }

@@ -13,6 +13,9 @@ final class ServerProcess: Sendable {
     let dataDirectory: URL
     let clockFile: URL
     private let state = Mutex<(process: Process, port: Int, log: URL)?>(nil)
+    private let metrics = Mutex<Int?>(nil)
+    /// Serve Prometheus metrics too.
+    let withMetrics: Bool
 
     /// The built server, beside the test bundle (`swift build --build-tests` builds both).
     static var binary: URL {
@@ -20,14 +23,18 @@ final class ServerProcess: Sendable {
         return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("protection-server")
     }
 
-    init(dataDirectory: URL, time: ProtoTimestamp) throws {
+    init(dataDirectory: URL, time: ProtoTimestamp, withMetrics: Bool = false) throws {
         self.dataDirectory = dataDirectory
+        self.withMetrics = withMetrics
         clockFile = dataDirectory.appendingPathComponent("clock")
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         setTime(time)
     }
 
     var port: Int { state.withLock { $0?.port ?? 0 } }
+
+    /// The metrics endpoint's port, when served.
+    var metricsPort: Int? { metrics.withLock { $0 } }
 
     /// The server's time from now on (the sweeper sees it within its interval).
     func setTime(_ time: ProtoTimestamp) {
@@ -42,8 +49,8 @@ final class ServerProcess: Sendable {
         process.executableURL = Self.binary
         process.arguments = [
             "--port", "0", "--data-dir", dataDirectory.path, "--clock-file", clockFile.path, "--heartbeat-seconds", "1",
-            "--sweep-interval-ms", "100", "--log-level", "notice", "--drain-seconds", "5",
-        ]
+            "--sweep-interval-ms", "100", "--log-level", "info", "--drain-seconds", "5",
+        ] + (withMetrics ? ["--metrics-port", "0"] : [])
         let output = Pipe()
         let log = dataDirectory.appendingPathComponent("server-\(UUID().uuidString.prefix(8)).log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -55,9 +62,12 @@ final class ServerProcess: Sendable {
         while ContinuousClock.now < deadline, process.isRunning {
             let data = output.fileHandleForReading.availableData
             text += String(decoding: data, as: UTF8.self)
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on ") }),
-                let port = line.split(separator: ":").last.flatMap({ Int($0) })
+            let lines = text.split(separator: "\n")
+            let metricsLine = lines.first { $0.hasPrefix("metrics on ") }
+            if let line = lines.first(where: { $0.hasPrefix("listening on ") }),
+                let port = line.split(separator: ":").last.flatMap({ Int($0) }), !withMetrics || metricsLine != nil
             {
+                metrics.withLock { $0 = metricsLine?.split(separator: ":").last.flatMap { Int($0) } }
                 state.withLock { $0 = (process, port, log) }
                 return
             }

@@ -8,7 +8,7 @@ import RPCCore
 /// request id in every log line written while it runs (through
 /// ``CallObserver/metadataProvider``), logs how it ended, and counts it:
 /// `protection_rpc_calls_total{method,code}` and
-/// `protection_rpc_duration_seconds{method}`.
+/// `protection_rpc_duration_seconds{method,code}`.
 public struct CallObserver: ServerInterceptor {
     /// The call a task is serving, for log lines.
     @TaskLocal static var current: CallLog?
@@ -44,7 +44,7 @@ public struct CallObserver: ServerInterceptor {
         let finish: @Sendable (String, String) -> Void = { code, message in
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             self.counter(method: method, code: code).increment()
-            self.timer(method: method).recordNanoseconds(Int64(seconds * 1e9))
+            self.timer(method: method, code: code).recordNanoseconds(Int64(seconds * 1e9))
             Self.$current.withValue(call) {
                 if code == "OK" {
                     self.logger.debug("call ended", metadata: ["code": "\(code)", "seconds": "\(seconds)"])
@@ -82,8 +82,8 @@ public struct CallObserver: ServerInterceptor {
             ?? Counter(label: "protection_rpc_calls_total", dimensions: dimensions)
     }
 
-    private func timer(method: String) -> Timer {
-        let dimensions = [("method", method)]
+    private func timer(method: String, code: String) -> Timer {
+        let dimensions = [("method", method), ("code", code)]
         return metrics.map { Timer(label: "protection_rpc_duration_seconds", dimensions: dimensions, factory: $0) }
             ?? Timer(label: "protection_rpc_duration_seconds", dimensions: dimensions)
     }

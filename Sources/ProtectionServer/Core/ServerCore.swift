@@ -1,3 +1,4 @@
+import CoreMetrics
 import DefaultRules
 import Logging
 import PolicyCore
@@ -53,10 +54,12 @@ public final class ServerCore: Sendable {
         let catalog = RuleSetCatalog()
         let index = SanctionIndex()
         let hub = EventHub()
+        let sequence = Gauge(label: "protection_event_log_sequence")
         store.setCommitObserver { entries in
             catalog.apply(entries)
             index.apply(entries)
             hub.publish(entries)
+            if let last = entries.last { sequence.record(last.sequence) }
         }
         let core = ServerCore(
             store: store, clock: clock, logger: logger, configuration: configuration, catalog: catalog, index: index,
@@ -69,6 +72,7 @@ public final class ServerCore: Sendable {
         catalog.replace(with: published)
         try await index.load(from: store)
         let latest = try await store.latestSequence()
+        sequence.record(latest)
         logger.info(
             "store open", metadata: [
                 "rule_sets": "\(published.count)", "indexed_buyers": "\(index.buyerCount)", "latest_sequence": "\(latest)",
