@@ -131,16 +131,29 @@ extension IntegrityHandler {
     }
 
     /// Items decided one by one and committed together (group commit), each under its
-    /// own key: a result per item, in stream order.
+    /// own key: a result per item, in stream order. An item re-sent in the same batch
+    /// waits for its first sending, so stream order decides which is the duplicate.
     private func importBatch(_ batch: [(Int, ImportComplaintsRequest)], caller: Caller, context: ServerContext) async
         -> [ImportItemResult]
     {
-        await withTaskGroup(of: ImportItemResult.self) { group in
-            for (index, item) in batch {
-                group.addTask { await importOne(item, index: index, context: context) }
-            }
-            return await group.reduce(into: []) { $0.append($1) }.sorted { $0.index < $1.index }
+        var waves: [[(Int, ImportComplaintsRequest)]] = []
+        var seen: [String: Int] = [:]
+        for item in batch {
+            let wave = seen[item.1.idempotencyKey, default: 0]
+            seen[item.1.idempotencyKey] = wave + 1
+            if waves.count <= wave { waves.append([]) }
+            waves[wave].append(item)
         }
+        var results: [ImportItemResult] = []
+        for wave in waves {
+            results += await withTaskGroup(of: ImportItemResult.self) { group in
+                for (index, item) in wave {
+                    group.addTask { await importOne(item, index: index, context: context) }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+        }
+        return results.sorted { $0.index < $1.index }
     }
 
     private func importOne(_ item: ImportComplaintsRequest, index: Int, context: ServerContext) async -> ImportItemResult {
