@@ -16,6 +16,7 @@ let package = Package(
         .package(path: ".."),
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/grpc/grpc-swift-2.git", exact: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", exact: "2.9.2"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", exact: "2.4.1"),
@@ -67,6 +68,19 @@ let package = Package(
                 .product(name: "ProtectionMessages", package: root), .product(name: "ProtoWire", package: root),
             ],
             path: "Sources/Policy"),
+        // The whole service: durable filings against single commits, the order check with a
+        // million buyers indexed against an empty call.
+        .executableTarget(
+            name: "Server",
+            dependencies: [
+                "BenchSupport", .product(name: "ProtectionServer", package: root),
+                .product(name: "ProtectionStore", package: root), .product(name: "PolicyCore", package: root),
+                .product(name: "DefaultRules", package: root), .product(name: "ProtectionMessages", package: root),
+                .product(name: "ProtectionServices", package: root), .product(name: "RPCCore", package: root),
+                .product(name: "RPCTransportTCP", package: root), .product(name: "ProtoWire", package: root),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Server"),
         // Our TCP transport against grpc-swift-2 (HTTP/2) and a bare SwiftNIO echo server.
         .executableTarget(
             name: "RPC",

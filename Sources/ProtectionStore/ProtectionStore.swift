@@ -46,6 +46,8 @@ public protocol ProtectionStore: Sendable {
 
     /// Stored facts of `kind` by id.
     func facts(_ kind: FactKind, ids: [String]) async throws -> [String: Fact]
+    /// What a merchant's experience score reads, from one snapshot.
+    func merchantFigures(_ merchantID: String, paid: TimeWindow) async throws -> MerchantFigures
     /// Orders of `owner` paid in `paid`.
     func orders(of owner: OrderOwner, paid: TimeWindow) async throws -> [OrderFact]
     /// After-sales requests on orders of `owner` paid in `paid`.

@@ -154,3 +154,19 @@ public struct OrderOwnership: Sendable, Hashable {
         self.merchantID = merchantID
     }
 }
+
+/// What a merchant's experience score reads: its fact, its orders paid in a window
+/// with the after-sales requests on them, and its complaints ever confirmed.
+public struct MerchantFigures: Sendable, Hashable {
+    public var merchant: Fact?
+    public var orders: [OrderFact]
+    public var afterSales: [AfterSalesRequestFact]
+    public var confirmedComplaints: [Complaint]
+
+    public init(merchant: Fact?, orders: [OrderFact], afterSales: [AfterSalesRequestFact], confirmedComplaints: [Complaint]) {
+        self.merchant = merchant
+        self.orders = orders
+        self.afterSales = afterSales
+        self.confirmedComplaints = confirmedComplaints
+    }
+}

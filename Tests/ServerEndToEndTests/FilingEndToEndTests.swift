@@ -63,6 +63,16 @@ import Testing
             #expect(duplicate?.0 == .alreadyExists && duplicate?.1.existingId == first.complaintId)
             let reused = await refusal { _ = try await clients.file(.of(.returnSwap, order: "O-1", key: "k-1"), by: "M-1") }
             #expect(reused?.0 == .failedPrecondition && reused?.1.reason == .idempotencyKeyReused && reused?.1.idempotencyKey == "k-1")
+            // A decision on a revision the reviewer did not see is aborted, naming the current one.
+            var take = StartComplaintReviewRequest()
+            take.idempotencyKey = "take"
+            take.complaintId = first.complaintId
+            take.expectedRevision = 7
+            let stale = await refusal {
+                _ = try await clients.integrity.startComplaintReview(take, metadata: Principal.reviewer.metadata, options: callOptions)
+            }
+            #expect(stale?.0 == .aborted && stale?.1.reason == .staleRevision && stale?.1.currentRevision == 1)
+            #expect(try dump(server) == after)
             // Another merchant's order is not found, exactly like a missing one.
             try await clients.report([Feed.merchant("M-2")])
             let withM2 = try dump(server)

@@ -67,15 +67,15 @@ extension ServerCore {
     func experienceScore(merchantID: String, at time: ProtoTimestamp, ruleSet: RuleSet) async throws
         -> ExplainExperienceScoreResponse
     {
-        let merchant = try await requireMerchant(merchantID)
         let window = TimeWindow(
             from: OrderRates.windowStart(ruleSet.experienceScore?.rateWindow, before: time).seconds, until: time.seconds)
-        async let orders = storeCall { try await store.orders(of: .merchant(merchantID), paid: window) }
-        async let afterSales = storeCall { try await store.afterSales(onOrdersOf: .merchant(merchantID), paid: window) }
-        let cases = cases(try await confirmedComplaints(merchantID: merchantID))
+        let figures = try await storeCall { try await store.merchantFigures(merchantID, paid: window) }
+        guard let fact = figures.merchant, case .merchant(let merchant) = fact.payload else {
+            throw ServiceError.factMissing("The facts feed has not reported merchant '\(merchantID)' yet.")
+        }
         let facts = ExperienceScoreFacts.derive(
-            merchant: merchant.fact, source: merchant.source, orders: try await orders, afterSales: try await afterSales,
-            cases: cases, ruleSet: ruleSet, now: time)
+            merchant: merchant, source: fact.sourceService, orders: figures.orders, afterSales: figures.afterSales,
+            cases: cases(figures.confirmedComplaints), ruleSet: ruleSet, now: time)
         var explained = ExperienceScore.explain(facts, ruleSet: ruleSet, now: time)
         var range = TimeRange()
         range.start = ProtoTimestamp(seconds: window.from ?? 0, nanos: 0)

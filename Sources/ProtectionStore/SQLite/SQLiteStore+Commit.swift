@@ -43,8 +43,7 @@ extension SQLiteStore {
     /// entries with their records, the answer under the key.
     private static func apply(_ change: StoreChange, _ db: Database) throws -> (CommitReceipt, [CommittedEntry]) {
         if let idempotency = change.idempotency,
-            let row = try Row.fetchOne(
-                db, sql: "SELECT request_hash, response FROM idempotency WHERE scope = ? AND key = ?",
+            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT request_hash, response FROM idempotency WHERE scope = ? AND key = ?"),
                 arguments: [idempotency.scope, idempotency.key])
         {
             let hash: Data = row["request_hash"]
@@ -59,24 +58,20 @@ extension SQLiteStore {
         }
         var seen = Set<String>()
         for item in change.guards where seen.insert(item.key).inserted {
-            let current = try Int64.fetchOne(db, sql: "SELECT revision FROM guards WHERE key = ?", arguments: [item.key]) ?? 0
+            let current = try Int64.fetchOne(db.cachedStatement(sql: "SELECT revision FROM guards WHERE key = ?"), arguments: [item.key]) ?? 0
             guard current == item.revision else {
                 throw StoreError(.conflict, "'\(item.key)' changed meanwhile (revision \(current), read \(item.revision)).", key: item.key)
             }
-            try db.execute(
-                sql: "INSERT INTO guards (key, revision) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET revision = excluded.revision",
-                arguments: [item.key, current + 1])
+            try db.cachedStatement(sql: "INSERT INTO guards (key, revision) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET revision = excluded.revision").execute(arguments: [item.key, current + 1])
         }
         var committed: [CommittedEntry] = []
         for entry in change.log {
             let event = entry.event
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO event_log (occurred_at, subject_kind, subject_id, action, actor_id, method, idempotency_key,
                         request_hash, rule_set_version, merchant_id, buyer_id, event, record_kind, record)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
+                    """).execute(arguments: [
                     event.occurredAt?.seconds ?? 0, Int64(event.subjectKind.rawValue), event.subjectId,
                     Int64(event.action.rawValue), event.actor?.principalId ?? "", event.method, event.idempotencyKey,
                     change.idempotency.map { Data($0.requestHash) }, entry.ruleSetVersion, event.merchantId,
@@ -91,9 +86,7 @@ extension SQLiteStore {
         let sequences = committed.map(\.sequence)
         let response = change.response(sequences)
         if let idempotency = change.idempotency {
-            try db.execute(
-                sql: "INSERT INTO idempotency (scope, key, request_hash, response) VALUES (?, ?, ?, ?)",
-                arguments: [idempotency.scope, idempotency.key, Data(idempotency.requestHash), Data(response)])
+            try db.cachedStatement(sql: "INSERT INTO idempotency (scope, key, request_hash, response) VALUES (?, ?, ?, ?)").execute(arguments: [idempotency.scope, idempotency.key, Data(idempotency.requestHash), Data(response)])
         }
         return (CommitReceipt(sequences: sequences, response: response, replayed: false), committed)
     }

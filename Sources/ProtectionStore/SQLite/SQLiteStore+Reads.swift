@@ -46,7 +46,7 @@ struct Filter {
 extension SQLiteStore {
     /// The messages in the `body` column of the rows a query selects.
     func bodies<M: ProtoMessage>(_ type: M.Type, _ sql: String, _ arguments: StatementArguments = []) async throws -> [M] {
-        try await read { db in try Data.fetchAll(db, sql: sql, arguments: arguments).map { try message(M.self, $0) } }
+        try await read { db in try Data.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { try message(M.self, $0) } }
     }
 
     func bodies<M: ProtoMessage>(_ type: M.Type, from table: String, _ filter: Filter, suffix: String = "") async throws -> [M] {
@@ -70,8 +70,7 @@ extension SQLiteStore {
 
     public func idempotencyRecord(scope: String, key: String) async throws -> IdempotencyRecord? {
         try await read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT request_hash, response FROM idempotency WHERE scope = ? AND key = ?", arguments: [scope, key]
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT request_hash, response FROM idempotency WHERE scope = ? AND key = ?"), arguments: [scope, key]
             ).map { row in
                 IdempotencyRecord(requestHash: [UInt8](row["request_hash"] as Data), response: [UInt8](row["response"] as Data))
             }
@@ -82,7 +81,7 @@ extension SQLiteStore {
         try await read { db in
             var revisions: [String: Int64] = [:]
             for key in keys {
-                revisions[key] = try Int64.fetchOne(db, sql: "SELECT revision FROM guards WHERE key = ?", arguments: [key]) ?? 0
+                revisions[key] = try Int64.fetchOne(db.cachedStatement(sql: "SELECT revision FROM guards WHERE key = ?"), arguments: [key]) ?? 0
             }
             return revisions
         }
@@ -94,14 +93,44 @@ extension SQLiteStore {
         var found: [String: Fact] = [:]
         for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
             let rows = try await read { db in
-                try Row.fetchAll(
-                    db, sql: "SELECT id, body FROM facts WHERE kind = ? AND id IN (\(chunk.map { _ in "?" }.joined(separator: ", ")))",
+                try Row.fetchAll(db.cachedStatement(sql: "SELECT id, body FROM facts WHERE kind = ? AND id IN (\(chunk.map { _ in "?" }.joined(separator: ", ")))"),
                     arguments: StatementArguments([kind.rawValue] + chunk)
                 ).map { row in (row["id"] as String, try message(Fact.self, row["body"] as Data)) }
             }
             for (id, fact) in rows { found[id] = fact }
         }
         return found
+    }
+
+    public func merchantFigures(_ merchantID: String, paid: TimeWindow) async throws -> MerchantFigures {
+        var orders = Filter("f.kind = 'order' AND f.merchant_id = ?", [merchantID])
+        orders.window("f.time", paid)
+        var afterSales = Filter("f.kind = 'after_sales' AND o.merchant_id = ?", [merchantID])
+        afterSales.window("o.time", paid)
+        let states = [ComplaintState.confirmed, .appealed, .upheld, .overturned].map { Int64($0.rawValue) }
+        var complaints = Filter("merchant_id = ?", [merchantID])
+        complaints.within("state", states)
+        let (ordersSQL, ordersArguments) = ("SELECT f.body FROM facts f\(orders.sql)", orders.statementArguments)
+        let (afterSalesSQL, afterSalesArguments) = (
+            "SELECT f.body FROM facts f JOIN facts o ON o.kind = 'order' AND o.id = f.order_id\(afterSales.sql)",
+            afterSales.statementArguments)
+        let (complaintsSQL, complaintsArguments) = ("SELECT body FROM complaints\(complaints.sql)", complaints.statementArguments)
+        return try await read { db in
+            let facts = { (sql: String, arguments: StatementArguments) in
+                try Data.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { try message(Fact.self, $0) }
+            }
+            let merchant = try Data.fetchOne(
+                db.cachedStatement(sql: "SELECT body FROM facts WHERE kind = 'merchant' AND id = ?"), arguments: [merchantID]
+            ).map { try message(Fact.self, $0) }
+            return MerchantFigures(
+                merchant: merchant,
+                orders: try facts(ordersSQL, ordersArguments).compactMap { if case .order(let order) = $0.payload { order } else { nil } },
+                afterSales: try facts(afterSalesSQL, afterSalesArguments).compactMap {
+                    if case .afterSalesRequest(let request) = $0.payload { request } else { nil }
+                },
+                confirmedComplaints: try Data.fetchAll(db.cachedStatement(sql: complaintsSQL), arguments: complaintsArguments)
+                    .map { try message(Complaint.self, $0) })
+        }
     }
 
     public func orders(of owner: OrderOwner, paid: TimeWindow) async throws -> [OrderFact] {
@@ -173,8 +202,7 @@ extension SQLiteStore {
 
     public func orderOwners(afterID: String, limit: Int) async throws -> [OrderOwnership] {
         try await read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT id, buyer_id, merchant_id FROM facts WHERE kind = 'order' AND id > ? ORDER BY id LIMIT ?",
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT id, buyer_id, merchant_id FROM facts WHERE kind = 'order' AND id > ? ORDER BY id LIMIT ?"),
                 arguments: [afterID, limit]
             ).map { OrderOwnership(orderID: $0["id"], buyerID: $0["buyer_id"], merchantID: $0["merchant_id"]) }
         }
@@ -295,7 +323,7 @@ extension SQLiteStore {
 
     public func optIn(orderID: String) async throws -> InsuranceOptIn? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT buyer_id, merchant_id, body FROM opt_ins WHERE order_id = ?", arguments: [orderID]).map { row in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT buyer_id, merchant_id, body FROM opt_ins WHERE order_id = ?"), arguments: [orderID]).map { row in
                 InsuranceOptIn(
                     orderID: orderID, buyerID: row["buyer_id"], merchantID: row["merchant_id"],
                     answer: try message(OptInReturnInsuranceResponse.self, row["body"]))
@@ -343,7 +371,7 @@ extension SQLiteStore {
 
     public func ruleSets() async throws -> [(RuleSet, RuleSetSummary)] {
         let rows = try await read { db in
-            try Row.fetchAll(db, sql: "SELECT body, summary FROM rule_sets ORDER BY version").map { row in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT body, summary FROM rule_sets ORDER BY version")).map { row in
                 GetRuleSetResponse.with(
                     try message(RuleSet.self, row["body"]), try message(RuleSetSummary.self, row["summary"]))
             }
@@ -365,13 +393,13 @@ extension SQLiteStore {
         let sql = "SELECT sequence, event FROM event_log\(filter.sql) ORDER BY sequence LIMIT \(query.limit)"
         let arguments = filter.statementArguments
         return try await read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.event)
+            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(Self.event)
         }
     }
 
     public func event(sequence: Int64) async throws -> AuditEvent? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT sequence, event FROM event_log WHERE sequence = ?", arguments: [sequence]).map(Self.event)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT sequence, event FROM event_log WHERE sequence = ?"), arguments: [sequence]).map(Self.event)
         }
     }
 
@@ -402,15 +430,14 @@ extension SQLiteStore {
     }
 
     public func latestSequence() async throws -> Int64 {
-        try await read { db in try Int64.fetchOne(db, sql: "SELECT MAX(sequence) FROM event_log") ?? 0 }
+        try await read { db in try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(sequence) FROM event_log")) ?? 0 }
     }
 
     public func appliedTransitions(_ ids: [String]) async throws -> Set<String> {
         guard !ids.isEmpty else { return [] }
         return try await read { db in
             Set(
-                try String.fetchAll(
-                    db, sql: "SELECT id FROM applied_transitions WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))",
+                try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM applied_transitions WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))"),
                     arguments: StatementArguments(ids)))
         }
     }

@@ -17,7 +17,7 @@ struct RecordRow {
         let updates = names.filter { !keys.contains($0) }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
         let sql = "INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))"
             + " ON CONFLICT (\(keys.joined(separator: ", "))) DO UPDATE SET \(updates)"
-        try db.execute(sql: sql, arguments: StatementArguments(columns.map(\.1)))
+        try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(columns.map(\.1)))
     }
 }
 
