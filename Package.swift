@@ -180,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "ProtectionServerTests",
             dependencies: [
-                "ProtectionServer", "SchemaClient", "ProtectionServices", "ProtectionMessages", "RPCCore",
+                "ProtectionServer", "ProtectionStore", "SchemaClient", "ProtectionServices", "ProtectionMessages", "RPCCore",
                 "RPCTransportTCP",
             ],
             swiftSettings: strict),

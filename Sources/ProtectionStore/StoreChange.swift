@@ -2,7 +2,8 @@ import ProtectionMessages
 import ProtoWire
 
 /// A record the store keeps in the tables reads use, replacing the one with the
-/// same key; each is written with the log entry that records it.
+/// same key; each is written with the log entry that records it. Indirect: the
+/// messages are large values, and entries are moved around in arrays.
 public enum StoredRecord: Sendable, Hashable {
     case complaint(Complaint)
     case ledgerEntry(LedgerEntry)

@@ -2,6 +2,7 @@ import CoreMetrics
 import Dispatch
 import Logging
 import RPCCore
+import Synchronization
 
 /// Sees every call, outermost: gives it a request id (the caller's `x-request-id`,
 /// or a new one, echoed in the response metadata), puts its method, principal and
@@ -22,6 +23,8 @@ public struct CallObserver: ServerInterceptor {
     public static let requestIDKey = "x-request-id"
     let logger: Logger
     let metrics: (any MetricsFactory)?
+    private let handles = MetricHandles()
+    private let requestIDs = RequestIDs()
 
     public init(logger: Logger, metrics: (any MetricsFactory)? = nil) {
         self.logger = logger
@@ -35,7 +38,7 @@ public struct CallObserver: ServerInterceptor {
         let started = DispatchTime.now().uptimeNanoseconds
         let method = context.descriptor.fullyQualifiedMethod
         let requestID = request.metadata.firstString(forKey: Self.requestIDKey).map { String($0.prefix(64)) }
-            ?? IdentifierSource().next("r")
+            ?? requestIDs.next()
         let principal = [
             request.metadata.firstString(forKey: MetadataPrincipalInterceptor.roleKey),
             request.metadata.firstString(forKey: MetadataPrincipalInterceptor.idKey),
@@ -43,8 +46,9 @@ public struct CallObserver: ServerInterceptor {
         let call = CallLog(method: method, principal: principal.isEmpty ? "-" : principal, requestID: requestID)
         let finish: @Sendable (String, String) -> Void = { code, message in
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-            self.counter(method: method, code: code).increment()
-            self.timer(method: method, code: code).recordNanoseconds(Int64(seconds * 1e9))
+            let (counter, timer) = self.handles.get(method: method, code: code, metrics: self.metrics)
+            counter.increment()
+            timer.recordNanoseconds(Int64(seconds * 1e9))
             Self.$current.withValue(call) {
                 if code == "OK" {
                     self.logger.debug("call ended", metadata: ["code": "\(code)", "seconds": "\(seconds)"])
@@ -75,16 +79,36 @@ public struct CallObserver: ServerInterceptor {
             throw error
         }
     }
+}
 
-    private func counter(method: String, code: String) -> Counter {
+/// The counter and timer of each method and code, made once.
+private final class MetricHandles: Sendable {
+    private let handles = Mutex<[String: (Counter, Timer)]>([:])
+
+    func get(method: String, code: String, metrics: (any MetricsFactory)?) -> (Counter, Timer) {
+        let key = method + " " + code
+        if let found = handles.withLock({ $0[key] }) { return found }
         let dimensions = [("method", method), ("code", code)]
-        return metrics.map { Counter(label: "protection_rpc_calls_total", dimensions: dimensions, factory: $0) }
-            ?? Counter(label: "protection_rpc_calls_total", dimensions: dimensions)
+        let made = (
+            metrics.map { Counter(label: "protection_rpc_calls_total", dimensions: dimensions, factory: $0) }
+                ?? Counter(label: "protection_rpc_calls_total", dimensions: dimensions),
+            metrics.map { Timer(label: "protection_rpc_duration_seconds", dimensions: dimensions, factory: $0) }
+                ?? Timer(label: "protection_rpc_duration_seconds", dimensions: dimensions)
+        )
+        return handles.withLock { handles in
+            if let found = handles[key] { return found }
+            handles[key] = made
+            return made
+        }
     }
+}
 
-    private func timer(method: String, code: String) -> Timer {
-        let dimensions = [("method", method), ("code", code)]
-        return metrics.map { Timer(label: "protection_rpc_duration_seconds", dimensions: dimensions, factory: $0) }
-            ?? Timer(label: "protection_rpc_duration_seconds", dimensions: dimensions)
+/// Request ids: a random prefix per process and a counter ("r-1f2e3d4c-17").
+private final class RequestIDs: Sendable {
+    private let prefix = String(UInt32.random(in: .min ... .max), radix: 16)
+    private let counter = Atomic<UInt64>(0)
+
+    func next() -> String {
+        "r-\(prefix)-\(counter.wrappingAdd(1, ordering: .relaxed).newValue)"
     }
 }

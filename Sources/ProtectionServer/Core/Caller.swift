@@ -1,4 +1,3 @@
-import Foundation
 import ProtectionMessages
 import RPCCore
 
@@ -67,13 +66,20 @@ public struct Caller: Sendable, Hashable {
     }
 
     /// The role a principal's role name stands for: `merchant`, `buyer`, `reviewer`,
-    /// `internal_service` or `admin` (or the enum value's full name).
+    /// `internal_service` or `admin` (any case, `-` for `_`, or the enum value's full name).
     static func role(named name: String) -> Role? {
-        let short = name.lowercased().replacingOccurrences(of: "-", with: "_")
-        let full = short.hasPrefix("role_") ? short : "role_" + short
-        let role = Role(protoName: full.uppercased())
-        return role == .unspecified || role == .system ? nil : role
+        if let role = knownNames[name] { return role }
+        let short = String(name.lowercased().map { $0 == "-" ? "_" : $0 })
+        return knownNames[short.hasPrefix("role_") ? String(short.dropFirst(5)) : short]
     }
+
+    /// Every role a caller may act in, by its short name (the common spellings first,
+    /// found without any string work).
+    static let knownNames: [String: Role] = [
+        "merchant": .merchant, "buyer": .buyer, "reviewer": .reviewer, "internal_service": .internalService,
+        "admin": .admin, "ROLE_MERCHANT": .merchant, "ROLE_BUYER": .buyer, "ROLE_REVIEWER": .reviewer,
+        "ROLE_INTERNAL_SERVICE": .internalService, "ROLE_ADMIN": .admin,
+    ]
 }
 
 /// Names the caller from call metadata (`x-principal-role`, `x-principal-id`):

@@ -69,7 +69,9 @@ extension ServerCore {
     {
         let window = TimeWindow(
             from: OrderRates.windowStart(ruleSet.experienceScore?.rateWindow, before: time).seconds, until: time.seconds)
-        let figures = try await storeCall { try await store.merchantFigures(merchantID, paid: window) }
+        let figures = try await self.figures.figures(merchantID, window: window) { wide in
+            try await storeCall { try await store.merchantFigures(merchantID, paid: wide) }
+        }
         guard let fact = figures.merchant, case .merchant(let merchant) = fact.payload else {
             throw ServiceError.factMissing("The facts feed has not reported merchant '\(merchantID)' yet.")
         }

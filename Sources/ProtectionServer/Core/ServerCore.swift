@@ -31,10 +31,11 @@ public final class ServerCore: Sendable {
     public let hub: EventHub
     public let logger: Logger
     public let configuration: Configuration
+    let figures: MerchantFiguresCache
 
     init(
         store: any ProtectionStore, clock: any ServiceClock, logger: Logger, configuration: Configuration,
-        catalog: RuleSetCatalog, index: SanctionIndex, hub: EventHub
+        catalog: RuleSetCatalog, index: SanctionIndex, hub: EventHub, figures: MerchantFiguresCache
     ) {
         self.store = store
         self.clock = clock
@@ -43,6 +44,7 @@ public final class ServerCore: Sendable {
         self.catalog = catalog
         self.index = index
         self.hub = hub
+        self.figures = figures
     }
 
     /// Loads the rule sets (publishing the shipped default as version 1 into an empty
@@ -54,16 +56,18 @@ public final class ServerCore: Sendable {
         let catalog = RuleSetCatalog()
         let index = SanctionIndex()
         let hub = EventHub()
+        let figures = MerchantFiguresCache()
         let sequence = Gauge(label: "protection_event_log_sequence")
         store.setCommitObserver { entries in
             catalog.apply(entries)
             index.apply(entries)
+            figures.apply(entries)
             hub.publish(entries)
             if let last = entries.last { sequence.record(last.sequence) }
         }
         let core = ServerCore(
             store: store, clock: clock, logger: logger, configuration: configuration, catalog: catalog, index: index,
-            hub: hub)
+            hub: hub, figures: figures)
         var published = try await store.ruleSets()
         if published.isEmpty {
             try await core.publishDefaultRuleSet()

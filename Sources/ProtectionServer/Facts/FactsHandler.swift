@@ -100,7 +100,15 @@ public struct FactsHandler: FactsService.Handler {
             ack.status = .accepted
             logIndex.append(log.count)
             acks.append(ack)
-            let (merchant, buyer) = fact.parties
+            var (merchant, buyer) = fact.parties
+            if merchant.isEmpty, let order = fact.orderID {
+                // An after-sales request, refund or return: the parties of its order.
+                if let known = batch.orders[order] {
+                    (merchant, buyer) = (known.merchantId, known.buyerId)
+                } else if let owners = core.index.owners(orderID: order) {
+                    (merchant, buyer) = (owners.merchant, owners.buyer)
+                }
+            }
             log.append(LogEntry(
                 event: mutation.event(
                     .fact, name, .created, to: "REVISION_\(fact.sourceRevision)",
@@ -127,6 +135,16 @@ public struct FactsHandler: FactsService.Handler {
 }
 
 extension Fact {
+    /// The order an after-sales request, refund or return shipment is on.
+    var orderID: String? {
+        switch payload {
+        case .afterSalesRequest(let fact): fact.orderId
+        case .refund(let fact): fact.orderId
+        case .returnShipment(let fact): fact.orderId
+        default: nil
+        }
+    }
+
     /// The store and buyer a fact concerns, for the audit log's filters.
     var parties: (merchant: String, buyer: String) {
         switch payload {

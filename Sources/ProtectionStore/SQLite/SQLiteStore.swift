@@ -43,7 +43,7 @@ public final class SQLiteStore: ProtectionStore {
             config.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = FULL")
                 // Pages read through memory mapping rather than a system call each.
-                try db.execute(sql: "PRAGMA mmap_size = 1073741824")
+                // (no mmap: the file grows with every commit and remapping costs more than it saves)
             }
             pool = try DatabasePool(path: configuration.path, configuration: config)
         } catch {
