@@ -5,17 +5,6 @@
 # (see `swift run protection-server --help`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-missing=()
-for p in libsqlite3-dev pkg-config; do
-    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-done
-if ((${#missing[@]})); then
-    if [[ $(id -u) == 0 ]]; then
-        apt-get update -q
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
-    else
-        echo "missing Debian packages; run: sudo apt-get install -y ${missing[*]}" >&2
-        exit 1
-    fi
-fi
+source scripts/apt-need.sh
+apt_need libsqlite3-dev pkg-config
 exec swift run protection-server "$@"

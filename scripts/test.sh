@@ -16,19 +16,8 @@ phase() {
 
 echo "::: dependencies"
 apt_packages=(protobuf-compiler protobuf-c-compiler libprotobuf-c-dev pkg-config libsqlite3-dev)
-missing=()
-for p in "${apt_packages[@]}"; do
-    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-done
-if ((${#missing[@]})); then
-    if [[ $(id -u) == 0 ]]; then
-        apt-get update -q
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
-    else
-        echo "missing Debian packages; run: sudo apt-get install -y ${missing[*]}" >&2
-        exit 1
-    fi
-fi
+source scripts/apt-need.sh
+apt_need "${apt_packages[@]}"
 # The committed python vectors were made with this version of python's protobuf.
 python_protobuf=7.36.2
 if [[ $(python3 -c 'import google.protobuf; print(google.protobuf.__version__)' 2>/dev/null) != "$python_protobuf" ]]; then

@@ -41,4 +41,20 @@ public enum CaseConsequences {
         let refusing = ruleSet.insurance?.refusingComplaintTypes ?? []
         return cases.first { !$0.reversed && $0.orderID == orderID && refusing.contains($0.type) }
     }
+
+    /// A confirmed case's exclusion from its merchant's return and dispute rates,
+    /// with its rule, when its tier grants one and it applies at `now`.
+    public static func rateExclusion(of item: ConfirmedCase, ruleSet: RuleSet, now: ProtoTimestamp) -> ExcludedCase? {
+        guard let consequence = consequences(of: item, ruleSet: ruleSet, now: now)
+            .first(where: { $0.kind == .excludeFromRates && $0.state == .applied })
+        else { return nil }
+        var excluded = ExcludedCase()
+        excluded.orderId = item.orderID
+        excluded.complaintId = item.complaintID
+        excluded.reason = .confirmedIntegrityCase
+        excluded.indicators = [.disputeRate, .returnRate]
+        excluded.excludedAt = item.confirmedAt
+        excluded.explanation = consequence.explanation
+        return excluded
+    }
 }

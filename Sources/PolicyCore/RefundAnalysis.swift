@@ -48,16 +48,9 @@ public enum RefundAnalysis {
             response.reasons.append(breakdown)
         }
         for item in cases where !item.reversed && item.merchantID == merchantID {
-            let consequences = CaseConsequences.consequences(of: item, ruleSet: ruleSet, now: now)
-            guard let exclusion = consequences.first(where: { $0.kind == .excludeFromRates }), exclusion.state == .applied else { continue }
-            var excluded = ExcludedCase()
-            excluded.orderId = item.orderID
-            excluded.complaintId = item.complaintID
-            excluded.reason = .confirmedIntegrityCase
-            excluded.indicators = [.disputeRate, .returnRate]
-            excluded.excludedAt = item.confirmedAt
-            excluded.explanation = exclusion.explanation
-            response.excludedCases.append(excluded)
+            if let excluded = CaseConsequences.rateExclusion(of: item, ruleSet: ruleSet, now: now) {
+                response.excludedCases.append(excluded)
+            }
         }
         var why = ExplanationBuilder(ruleSet: ruleSet, now: now)
         let sentence = "\(response.refundCount) refunds, \(response.abnormalCount) tied to confirmed integrity cases (\(response.abnormalShareBp / 100)%); \(response.excludedCases.count) orders left out of the rates."

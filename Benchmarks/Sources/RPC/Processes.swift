@@ -70,15 +70,6 @@ func contextSwitches(_ pid: Int32) -> Int {
     return total
 }
 
-/// Resident set size of `pid`, KiB.
-func residentKiB(_ pid: Int32) -> Int {
-    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-        return Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]) ?? 0
-    }
-    return 0
-}
-
 /// A value shared with a closure that may run on another thread.
 final class SharedBox<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()

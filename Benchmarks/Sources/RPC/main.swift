@@ -93,11 +93,6 @@ func measureWindow(_ server: ServerProcess, inFlight: Int, seconds: Double, warm
     }
 }
 
-func median(_ values: [Double]) -> Double {
-    let s = values.sorted()
-    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-}
-
 // Throughput and latency: every subject's server stays up; subjects take turns
 // (round-robin, the order rotating each repeat) so drift in the machine's load
 // hits them alike.

@@ -111,20 +111,6 @@ final class ServerChild: @unchecked Sendable {
     }
 }
 
-/// Resident set size of `pid`, KiB.
-func residentKiB(_ pid: Int32) -> Int {
-    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-        return Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]) ?? 0
-    }
-    return 0
-}
-
-func median(_ values: [Double]) -> Double {
-    let s = values.sorted()
-    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-}
-
 func metadata(_ role: String, _ id: String) -> Metadata {
     try! Metadata([("x-principal-role", role), ("x-principal-id", id)])
 }

@@ -90,19 +90,16 @@ extension ServerCore {
         let idempotency = Idempotency(
             scope: "\(caller.role.rawValue)/\(caller.id)/\(method)", key: key,
             requestHash: SHA256.digest(request.serializedBytes()))
-        if let earlier = try await storeCall({ try await store.idempotencyRecord(scope: idempotency.scope, key: key) }) {
-            guard earlier.requestHash == idempotency.requestHash else { throw ServiceError.keyReused(key) }
-            return (try decodeStored(Response.self, earlier.response), true)
-        }
         let mutation = Mutation(caller: caller, now: clock.now(), method: method, key: key)
         do {
+            // The writer checks the key in the commit's transaction: a key already
+            // kept answers its first answer there, or refuses another request.
             return try await commitDecision(mutation, idempotency: idempotency, decide: decide)
         } catch {
-            // The same call may have been committed meanwhile by a concurrent retry, whose
-            // record the decision then saw (an ALREADY_EXISTS, say): answer its result.
-            if let earlier = try? await store.idempotencyRecord(scope: idempotency.scope, key: key),
-                earlier.requestHash == idempotency.requestHash
-            {
+            // A retry's decision may refuse what its first sending did (an ALREADY_EXISTS,
+            // say): the key, when kept, says what to answer.
+            if let earlier = try? await store.idempotencyRecord(scope: idempotency.scope, key: key) {
+                guard earlier.requestHash == idempotency.requestHash else { throw ServiceError.keyReused(key) }
                 return (try decodeStored(Response.self, earlier.response), true)
             }
             throw error
@@ -124,7 +121,8 @@ extension ServerCore {
                 response: { sequences in build(sequences).serializedBytes() })
             do {
                 let receipt = try await store.commit(change)
-                return (try decodeStored(Response.self, receipt.response), receipt.replayed)
+                guard receipt.replayed else { return (build(receipt.sequences), false) }
+                return (try decodeStored(Response.self, receipt.response), true)
             } catch let error as StoreError where error.code == .conflict && attempt < configuration.maxConflictRetries {
                 continue
             } catch let error as StoreError {

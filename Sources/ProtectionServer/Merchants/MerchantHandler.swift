@@ -39,7 +39,7 @@ public struct MerchantHandler: MerchantService.Handler {
         let cases = core.cases(try await core.confirmedComplaints(merchantID: merchantID))
         response.excludedCases = response.excludedCases.map { excluded in
             guard let item = cases.first(where: { $0.complaintID == excluded.complaintId }) else { return excluded }
-            return Self.exclusion(item, ruleSet: core.catalog.judging(version: item.ruleSetVersion, at: item.confirmedAt), now: asOf)
+            return CaseConsequences.rateExclusion(of: item, ruleSet: core.catalog.judging(version: item.ruleSetVersion, at: item.confirmedAt), now: asOf)
                 ?? excluded
         }
         response.excludedCases += try await priceErrorCancellations(merchantID: merchantID, until: asOf)
@@ -72,21 +72,6 @@ public struct MerchantHandler: MerchantService.Handler {
             .filter { start <= $0.confirmedAt && $0.confirmedAt < end }
         let ruleSet = core.catalog.inForce(at: end)
         return RefundAnalysis.analyse(merchantID: merchantID, period: period, refunds: analysed, cases: cases, ruleSet: ruleSet, now: now)
-    }
-
-    /// A confirmed case's rate exclusion with its rule, when its tier grants one.
-    static func exclusion(_ item: ConfirmedCase, ruleSet: RuleSet, now: ProtoTimestamp) -> ExcludedCase? {
-        guard let consequence = CaseConsequences.consequences(of: item, ruleSet: ruleSet, now: now)
-            .first(where: { $0.kind == .excludeFromRates && $0.state == .applied })
-        else { return nil }
-        var excluded = ExcludedCase()
-        excluded.orderId = item.orderID
-        excluded.complaintId = item.complaintID
-        excluded.reason = .confirmedIntegrityCase
-        excluded.indicators = [.disputeRate, .returnRate]
-        excluded.excludedAt = item.confirmedAt
-        excluded.explanation = consequence.explanation
-        return excluded
     }
 
     /// Orders cancelled under price-error protection: out of the cancellation metrics.
