@@ -79,8 +79,8 @@ extension ServerCore {
             guard let scheduled = catalog.published.first(where: { $0.rules.version == version }) else { return nil }
             var summary = scheduled.summary
             summary.status = .inForce
-            let revision = try await storeCall { try await store.revisions(["rule-sets"]) }["rule-sets"] ?? 0
-            guards.append(Guard("rule-sets", revision: revision))
+            let readGuard = try await currentGuard("rule-sets")
+            guards.append(readGuard)
             entries = [LogEntry(
                 event: mutation.event(
                     .ruleSet, transition.subjectId, .stateChanged, from: transition.fromState, to: transition.toState,

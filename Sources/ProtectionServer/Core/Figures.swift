@@ -86,25 +86,14 @@ extension ServerCore {
         return explained
     }
 
-    /// A buyer's orders, and the after-sales requests on them, paid in the window of
-    /// `length` before `time`.
-    func buyerOrders(_ buyerID: String, within length: ProtoDuration?, before time: ProtoTimestamp) async throws
+    /// A buyer's or a merchant's orders, and the after-sales requests on them, paid
+    /// in the window of `length` before `time`.
+    func orders(of owner: OrderOwner, within length: ProtoDuration?, before time: ProtoTimestamp) async throws
         -> ([OrderFact], [AfterSalesRequestFact])
     {
         let window = TimeWindow(from: OrderRates.windowStart(length, before: time).seconds, until: time.seconds)
-        async let orders = storeCall { try await store.orders(of: .buyer(buyerID), paid: window) }
-        async let afterSales = storeCall { try await store.afterSales(onOrdersOf: .buyer(buyerID), paid: window) }
-        return (try await orders, try await afterSales)
-    }
-
-    /// A merchant's orders, and the after-sales requests on them, paid in the window
-    /// of `length` before `time`.
-    func merchantOrders(_ merchantID: String, within length: ProtoDuration?, before time: ProtoTimestamp) async throws
-        -> ([OrderFact], [AfterSalesRequestFact])
-    {
-        let window = TimeWindow(from: OrderRates.windowStart(length, before: time).seconds, until: time.seconds)
-        async let orders = storeCall { try await store.orders(of: .merchant(merchantID), paid: window) }
-        async let afterSales = storeCall { try await store.afterSales(onOrdersOf: .merchant(merchantID), paid: window) }
+        async let orders = storeCall { try await store.orders(of: owner, paid: window) }
+        async let afterSales = storeCall { try await store.afterSales(onOrdersOf: owner, paid: window) }
         return (try await orders, try await afterSales)
     }
 }

@@ -131,6 +131,12 @@ extension ServerCore {
         }
     }
 
+    /// The guard of `key` as it stands now: a change committed with it fails (and is
+    /// decided again) when `key` moved meanwhile.
+    func currentGuard(_ key: String) async throws -> Guard {
+        Guard(key, revision: try await storeCall { try await store.revisions([key]) }[key] ?? 0)
+    }
+
     /// A store read or write, its failures as RPC errors.
     func storeCall<T>(_ body: () async throws -> T) async throws -> T {
         do {

@@ -120,7 +120,7 @@ extension ServerCore {
             order.promotionId.isEmpty ? nil : try await store.participation(merchantID: order.merchantId, promotionID: order.promotionId)
         }
         async let optIn = storeCall { try await store.optIn(orderID: order.orderId) }
-        let (orders, afterSales) = try await merchantOrders(order.merchantId, within: ruleSet.insurance?.returnRateWindow, before: now)
+        let (orders, afterSales) = try await orders(of: .merchant(order.merchantId), within: ruleSet.insurance?.returnRateWindow, before: now)
         let cases = cases(try await confirmedComplaints(buyerID: order.buyerId))
         let optedIn = try await optIn != nil
         let facts = InsuranceQuoteFacts.derive(

@@ -25,7 +25,7 @@ public struct InsuranceHandler: ReturnInsuranceService.Handler {
             try check.check()
             let merchant = try await core.requireMerchant(merchantID)
             let key = "enrollment/\(merchantID)"
-            let revision = try await core.storeCall { try await core.store.revisions([key]) }[key] ?? 0
+            let readGuard = try await core.currentGuard(key)
             let before = try await core.storeCall { try await core.store.enrollment(merchantID: merchantID) }
             var enrollment = ReturnInsuranceEnrollment()
             enrollment.enrollmentId = mutation.newID("EN")
@@ -44,7 +44,7 @@ public struct InsuranceHandler: ReturnInsuranceService.Handler {
             var response = EnrollReturnInsuranceResponse()
             response.enrollment = enrollment
             return Decided(
-                guards: [Guard(key, revision: revision)], log: [LogEntry(event: event, record: .enrollment(enrollment))],
+                guards: [readGuard], log: [LogEntry(event: event, record: .enrollment(enrollment))],
                 response: response)
         }
     }
@@ -55,7 +55,7 @@ public struct InsuranceHandler: ReturnInsuranceService.Handler {
         try await core.mutate(request, key: request.idempotencyKey, context: context) { mutation in
             let merchantID = try mutation.caller.merchant(request.merchantId)
             let key = "enrollment/\(merchantID)"
-            let revision = try await core.storeCall { try await core.store.revisions([key]) }[key] ?? 0
+            let readGuard = try await core.currentGuard(key)
             guard var enrollment = try await core.storeCall({ try await core.store.enrollment(merchantID: merchantID) }),
                 enrollment.state == .active
             else { throw ServiceError.wrongState("Merchant \(merchantID) has no active return-insurance enrolment.") }
@@ -67,7 +67,7 @@ public struct InsuranceHandler: ReturnInsuranceService.Handler {
             var response = WithdrawReturnInsuranceResponse()
             response.enrollment = enrollment
             return Decided(
-                guards: [Guard(key, revision: revision)], log: [LogEntry(event: event, record: .enrollment(enrollment))],
+                guards: [readGuard], log: [LogEntry(event: event, record: .enrollment(enrollment))],
                 response: response)
         }
     }
@@ -97,7 +97,7 @@ public struct InsuranceHandler: ReturnInsuranceService.Handler {
                     .alwaysCovered, "A Tmall merchant's orders in a promotion are always covered; there is no choice to make.")
             }
             let key = "participation/\(merchantID)/\(request.promotionId)"
-            let revision = try await core.storeCall { try await core.store.revisions([key]) }[key] ?? 0
+            let readGuard = try await core.currentGuard(key)
             var participation = PromotionParticipation()
             participation.merchantId = merchantID
             participation.promotionId = request.promotionId
@@ -119,7 +119,7 @@ public struct InsuranceHandler: ReturnInsuranceService.Handler {
             var response = SetPromotionInsuranceParticipationResponse()
             response.participation = participation
             return Decided(
-                guards: [Guard(key, revision: revision)], log: [LogEntry(event: event, record: .participation(participation))],
+                guards: [readGuard], log: [LogEntry(event: event, record: .participation(participation))],
                 response: response)
         }
     }

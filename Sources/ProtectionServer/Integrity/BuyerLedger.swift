@@ -23,7 +23,7 @@ extension ServerCore {
     /// complaints as this call leaves them) is committed.
     func ledgerUpdate(buyerID: String, changed: [Complaint], mutation: Mutation) async throws -> LedgerUpdate {
         let guardKey = "buyer/\(buyerID)"
-        let revision = try await storeCall { try await store.revisions([guardKey]) }[guardKey] ?? 0
+        let readGuard = try await currentGuard(guardKey)
         var complaints = try await confirmedComplaints(buyerID: buyerID)
         for complaint in changed {
             complaints.removeAll { $0.complaintId == complaint.complaintId }
@@ -88,7 +88,7 @@ extension ServerCore {
             changedSanctions.first { $0.sanctionId == before.sanctionId } ?? before
         }
         return LedgerUpdate(
-            guards: [Guard(guardKey, revision: revision)], log: log, sanctions: after, changed: changedSanctions,
+            guards: [readGuard], log: log, sanctions: after, changed: changedSanctions,
             cases: cases)
     }
 

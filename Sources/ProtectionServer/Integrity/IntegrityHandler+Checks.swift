@@ -65,8 +65,8 @@ extension IntegrityHandler {
         check.require(request.reason.protoName != nil, "reason", "must be a known claim reason")
         try check.check()
         try checkOrderMatches(request.orderId, buyerID: buyerID, merchantID: merchantID)
-        let (orders, afterSales) = try await core.buyerOrders(
-            buyerID, within: max(ruleSet.returnRisk?.returnRateWindow, ruleSet.returnRisk?.medianOrderWindow), before: now)
+        let (orders, afterSales) = try await core.orders(
+            of: .buyer(buyerID), within: max(ruleSet.returnRisk?.returnRateWindow, ruleSet.returnRisk?.medianOrderWindow), before: now)
         let cases = core.cases(try await core.confirmedComplaints(buyerID: buyerID))
         let facts = ReturnRiskFacts.derive(
             buyerCases: cases, merchantID: merchantID, buyerOrders: orders, afterSales: afterSales, ruleSet: ruleSet, now: now)

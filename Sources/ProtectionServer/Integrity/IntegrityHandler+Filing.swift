@@ -45,7 +45,7 @@ extension IntegrityHandler {
         if let refusal = decision.refusal { throw ServiceError.refusal(refusal) }
 
         let orderKey = "order/\(order.orderId)"
-        let revision = try await core.storeCall { try await core.store.revisions([orderKey]) }[orderKey] ?? 0
+        let readGuard = try await core.currentGuard(orderKey)
         if let open = try await core.storeCall({ try await core.store.openComplaint(orderID: order.orderId, type: decision.type) }) {
             throw ServiceError.refusal(
                 .alreadyExists, "Complaint \(open.complaintId) about this order and type is still open.") { $0.existingId = open.complaintId }
@@ -73,7 +73,7 @@ extension IntegrityHandler {
             ruleSetVersion: ruleSet.version)
         var response = FileComplaintResponse()
         response.complaint = stored
-        return Decided(guards: [complaintGuard, Guard(orderKey, revision: revision)], log: [entry], response: response)
+        return Decided(guards: [complaintGuard, readGuard], log: [entry], response: response)
     }
 
     public func addComplaintEvidence(_ request: AddComplaintEvidenceRequest, context: ServerContext) async throws

@@ -43,7 +43,7 @@ public struct PriceErrorHandler: PriceErrorService.Handler {
 
             let rules = ruleSet.priceErrors ?? PriceErrorRules()
             let guardKey = "price-errors/\(merchantID)"
-            let revision = try await core.storeCall { try await core.store.revisions([guardKey]) }[guardKey] ?? 0
+            let readGuard = try await core.currentGuard(guardKey)
             let liveFrom = request.liveFrom!
             async let orders = core.storeCall { try await core.store.facts(.order, ids: request.affectedOrderIds) }
             async let observations = core.storeCall {
@@ -84,7 +84,7 @@ public struct PriceErrorHandler: PriceErrorService.Handler {
             var response = ReportPriceErrorResponse()
             response.report = report
             return Decided(
-                guards: [Guard(guardKey, revision: revision), Guard("report/\(report.reportId)", revision: 0)],
+                guards: [readGuard, Guard("report/\(report.reportId)", revision: 0)],
                 log: [LogEntry(event: event, record: .priceErrorReport(report), ruleSetVersion: ruleSet.version)],
                 response: response)
         }

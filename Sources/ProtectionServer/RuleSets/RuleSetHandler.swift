@@ -76,7 +76,7 @@ public struct RuleSetHandler: RuleSetService.Handler {
             guard rules.version == latest + 1 else {
                 throw ServiceError.staleRevision(expected: rules.version - 1, current: latest, of: "The latest published rule set")
             }
-            let revision = try await core.storeCall { try await core.store.revisions(["rule-sets"]) }["rule-sets"] ?? 0
+            let readGuard = try await core.currentGuard("rule-sets")
             var summary = RuleSetSummary()
             summary.version = rules.version
             summary.effectiveAt = effective
@@ -94,7 +94,7 @@ public struct RuleSetHandler: RuleSetService.Handler {
             var response = PublishRuleSetResponse()
             response.summary = summary
             response.warnings = warnings
-            return Decided(guards: [Guard("rule-sets", revision: revision)], log: log, response: response)
+            return Decided(guards: [readGuard], log: log, response: response)
         }
     }
 
@@ -158,7 +158,7 @@ extension ServerCore {
         for merchantID in involved {
             guard let merchant = try await merchant(merchantID) else { continue }
             let ruleSet = catalog.inForce(at: now)
-            let (orders, afterSales) = try await merchantOrders(merchantID, within: ruleSet.experienceScore?.rateWindow, before: now)
+            let (orders, afterSales) = try await orders(of: .merchant(merchantID), within: ruleSet.experienceScore?.rateWindow, before: now)
             history.merchants.append(ExperienceScoreFacts.derive(
                 merchant: merchant.fact, source: merchant.source, orders: orders, afterSales: afterSales,
                 cases: cases(try await confirmedComplaints(merchantID: merchantID)), ruleSet: ruleSet, now: now))
