@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # protection-server on a free port, and protectionctl calling it with no local
-# schema: list, describe, health, a JSON call, the errors for a bad request and
-# an unknown method; then SIGTERM, which must drain and exit 0.
+# schema and the development credentials it wrote: list, describe, health, a JSON
+# call, the errors for a bad request, an unknown method, no token, a role the rpc
+# does not declare and a token revoked by `protection-server tokens`; then
+# SIGTERM, which must drain and exit 0.
 set -euo pipefail
 bin="$(swift build --show-bin-path)"
 for tool in protection-server protectionctl; do
@@ -24,6 +26,14 @@ expect() { # expect NAME PATTERN TEXT
     grep -qF -- "$2" <<<"$3" || { echo "FAIL $1: wanted '$2' in:" >&2; echo "$3" >&2; exit 1; }
     echo "ok   $1"
 }
+token() { # token ROLE PRINCIPAL: the development credential's token
+    python3 -c 'import json,sys; print(next(c["token"] for c in json.load(open(sys.argv[1]))["credentials"] if c["role"] == sys.argv[2] and c["principal_id"] == sys.argv[3]))' "$dir/data/credentials.json" "$1" "$2"
+}
+[[ $(stat -c %a "$dir/data/credentials.json") == 600 ]] || { echo "FAIL credentials.json is not mode 0600" >&2; exit 1; }
+echo "ok   the development credentials are mode 0600"
+if out=$(ctl list 2>&1); then echo "FAIL a call without a token" >&2; exit 1; fi
+expect "a call without a token is UNAUTHENTICATED" "UNAUTHENTICATED: The call has no credential" "$out"
+export PROTECTION_TOKEN=$(token internal_service order-service)
 
 expect "list shows the served methods" "protection.v1.HealthService/WatchHealth  serverStreaming" "$(ctl list)"
 expect "list shows the schema hash" "schema sha256 $(sed -n 's/.*static let hash = "\(.*\)"/\1/p' Sources/ProtectionMessages/Generated/ProtectionMessages+Schema.swift)" "$(ctl list)"
@@ -35,13 +45,21 @@ if out=$(ctl call HealthService/CheckHealth '{"servce": "x"}' 2>&1); then echo "
 expect "a bad request names the field" 'INVALID_ARGUMENT: Request 1 is not a valid protection.v1.CheckHealthRequest: servce' "$out"
 if out=$(ctl call HealthService/CheckHealth '{"service": "protection.v1.Nope"}' 2>&1); then echo "FAIL unknown service" >&2; exit 1; fi
 expect "an unknown service is NOT_FOUND" "NOT_FOUND" "$out"
-if out=$(ctl call IntegrityService/FileComplaint '{}' 2>&1); then echo "FAIL a call without a principal" >&2; exit 1; fi
-expect "a call without a principal is UNAUTHENTICATED" "UNAUTHENTICATED" "$out"
-merchant=(--metadata x-principal-role=merchant --metadata x-principal-id=M-1)
+if out=$(ctl call IntegrityService/FileComplaint '{}' 2>&1); then echo "FAIL a role the rpc does not declare" >&2; exit 1; fi
+expect "a role the rpc does not declare is PERMISSION_DENIED" "PERMISSION_DENIED: The role internal_service may not call FileComplaint" "$out"
+merchant=(--token "$(token merchant M-1)")
 if out=$(ctl call IntegrityService/FileComplaint '{"orderId": "O-1"}' "${merchant[@]}" 2>&1); then echo "FAIL a request without a key" >&2; exit 1; fi
 expect "a missing field is INVALID_ARGUMENT naming it" "INVALID_ARGUMENT: idempotency_key is required" "$out"
 expect "the rule set in force is the shipped default" '"version":"1"' \
     "$(ctl call RuleSetService/GetRuleSet '{}' "${merchant[@]}")"
+expect "tokens list shows credentials, never a token" "active  merchant  M-1  development credential" \
+    "$("$bin/protection-server" tokens list --data-dir "$dir/data")"
+[[ $("$bin/protection-server" tokens list --data-dir "$dir/data") != *mpt.* ]] || { echo "FAIL tokens list shows a token" >&2; exit 1; }
+m1=$(python3 -c 'import json,sys; print(next(c["credential_id"] for c in json.load(open(sys.argv[1]))["credentials"] if c["principal_id"] == "M-1"))' "$dir/data/credentials.json")
+"$bin/protection-server" tokens revoke "$m1" --reason "cli check" --data-dir "$dir/data" >/dev/null
+sleep 2 # the running server reads other processes' credential changes every second
+if out=$(ctl call RuleSetService/GetRuleSet '{}' "${merchant[@]}" 2>&1); then echo "FAIL a revoked token" >&2; exit 1; fi
+expect "a token revoked by 'tokens revoke' fails on the running server" "UNAUTHENTICATED: The token was revoked." "$out"
 
 kill -TERM "$pid"
 status=0

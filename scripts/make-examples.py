@@ -54,6 +54,8 @@ with open(os.path.join(ROOT, "Sources", "DefaultRules", "Resources", "default-ru
 
 complaint = new_id("C", "merchant", "M-1", "IntegrityService/FileComplaint", "file-O-1")
 report = new_id("PE", "merchant", "M-1", "PriceErrorService/ReportPriceError", "price-error-I-9")
+payout = new_id("c", "admin", "admin-1", "AccessService/IssueToken", "issue-payout-service")
+payout_rotated = new_id("c", "admin", "admin-1", "AccessService/RotateToken", "rotate-payout-service")
 
 version2 = copy.deepcopy(DEFAULT)
 version2["version"] = "2"
@@ -77,9 +79,9 @@ evidence_refund_only = [
 ]
 
 EXAMPLES = [
-    ("HealthService/CheckHealth", None, None, {}),
-    ("HealthService/WatchHealth", None, None, {"probe": "HEALTH_PROBE_READINESS"}),
-    ("ReflectionService/DescribeSchema", None, None, {"includeSources": False}),
+    ("HealthService/CheckHealth", "internal_service", "order-service", {}),
+    ("HealthService/WatchHealth", "internal_service", "order-service", {"probe": "HEALTH_PROBE_READINESS"}),
+    ("ReflectionService/DescribeSchema", "internal_service", "order-service", {"includeSources": False}),
     ("RuleSetService/GetRuleSet", "admin", "admin-1", {"version": "1"}),
     ("RuleSetService/ListRuleSets", "admin", "admin-1", {"includeSuperseded": True}),
     ("RuleSetService/ValidateRuleSet", "admin", "admin-1", {"ruleSet": version2}),
@@ -130,12 +132,12 @@ EXAMPLES = [
                                           "mediaType": "video/mp4", "sizeBytes": "10485760"},
                                 "videoKind": "VIDEO_KIND_OTHER", "length": "95s", "continuousTake": True}}],
         "note": "A video the buyer posted, wearing the coat."}),
-    ("IntegrityService/StartComplaintReview", "reviewer", "rev-1", {"idempotencyKey": "take-O-1", "complaintId": complaint}),
-    ("IntegrityService/DecideComplaint", "reviewer", "rev-1", {
+    ("IntegrityService/StartComplaintReview", "reviewer", "reviewer-1", {"idempotencyKey": "take-O-1", "complaintId": complaint}),
+    ("IntegrityService/DecideComplaint", "reviewer", "reviewer-1", {
         "idempotencyKey": "decide-O-1", "complaintId": complaint, "verdict": "REVIEW_VERDICT_CONFIRM",
         "reasonCode": "DECISION_REASON_CODE_EVIDENCE_CONCLUSIVE", "note": "Delivery and the buyer's own words agree."}),
-    ("IntegrityService/GetComplaint", "reviewer", "rev-1", {"complaintId": complaint}),
-    ("IntegrityService/ListComplaints", "reviewer", "rev-1", {"merchantId": "M-1", "page": {"pageSize": 20}}),
+    ("IntegrityService/GetComplaint", "reviewer", "reviewer-1", {"complaintId": complaint}),
+    ("IntegrityService/ListComplaints", "reviewer", "reviewer-1", {"merchantId": "M-1", "page": {"pageSize": 20}}),
     ("IntegrityService/GetIntegrityRecord", "buyer", "B-1", {"buyerId": "B-1", "includeHistory": True}),
     ("IntegrityService/ListSanctions", "internal_service", "order-service", {"buyerId": "B-1", "activeOnly": True}),
     ("IntegrityService/CheckOrderAllowed", "internal_service", "order-service", {"buyerId": "B-1", "merchantId": "M-1"}),
@@ -184,7 +186,7 @@ EXAMPLES = [
         "idempotencyKey": "price-error-I-9", "itemId": "I-9", "intendedPrice": cny(2000000), "livePrice": cny(1000),
         "liveFrom": "2026-12-01T08:00:00Z", "liveUntil": "2026-12-01T10:00:00Z", "affectedOrderIds": ["O-2"],
         "note": "A ¥20,000 bracelet was listed at ¥10: two zeros lost."}),
-    ("PriceErrorService/DecidePriceErrorReport", "reviewer", "rev-1", {
+    ("PriceErrorService/DecidePriceErrorReport", "reviewer", "reviewer-1", {
         "idempotencyKey": "price-error-decision-I-9", "reportId": report, "verdict": "PRICE_ERROR_REVIEW_VERDICT_APPROVE",
         "note": "A clear slip; the buyer is compensated."}),
     ("PriceErrorService/GetPriceErrorReport", "merchant", "M-1", {"reportId": report}),
@@ -202,6 +204,13 @@ EXAMPLES = [
     ("ClockService/RunDueTransitions", "admin", "admin-1", {"idempotencyKey": "run-2026-12-01T12"}),
     ("RuleSetService/SimulateRuleSet", "admin", "admin-1", {"candidate": candidate}),
     ("ReturnInsuranceService/WithdrawReturnInsurance", "merchant", "M-1", {"idempotencyKey": "withdraw-M-1"}),
+    ("AccessService/IssueToken", "admin", "admin-1", {
+        "idempotencyKey": "issue-payout-service", "role": "ROLE_INTERNAL_SERVICE", "principalId": "payout-service",
+        "label": "payout service"}),
+    ("AccessService/ListTokens", "admin", "admin-1", {"role": "ROLE_INTERNAL_SERVICE"}),
+    ("AccessService/RotateToken", "admin", "admin-1", {"idempotencyKey": "rotate-payout-service", "credentialId": payout}),
+    ("AccessService/RevokeToken", "admin", "admin-1", {
+        "idempotencyKey": "revoke-payout-service", "credentialId": payout_rotated, "reason": "the payout service moved"}),
 ]
 
 
@@ -222,8 +231,9 @@ def files():
         manifest.append(entry)
     out["manifest.json"] = render({
         "clock": NOW,
-        "note": "Send in this order to a fresh server whose clock stands at 'clock', with the metadata "
-                "x-principal-role and x-principal-id of each entry.",
+        "note": "Send in this order to a fresh server whose clock stands at 'clock', each with the bearer token "
+                "('authorization: Bearer <token>') of a credential of its role and principal: the development "
+                "credentials in .protection/credentials.json, or one AccessService/IssueToken made.",
         "examples": manifest})
     return out
 

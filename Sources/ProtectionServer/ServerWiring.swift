@@ -5,7 +5,8 @@ import RPCCore
 
 /// Every handler the server has, registered in one router, with the health board
 /// the handlers and the process share and the interceptors every call goes through:
-/// the call observer (logs, metrics), then authentication.
+/// the call observer (logs, metrics), then access (credential, declared roles,
+/// rate limits) when there is a core.
 public struct ServerWiring: Sendable {
     /// The method table the server dispatches on.
     public let router: RPCRouter
@@ -14,15 +15,15 @@ public struct ServerWiring: Sendable {
     /// Interceptors, outermost first.
     public let interceptors: [any ServerInterceptor]
 
-    /// Services answered without a principal.
-    public static let openServices: Set<String> = [HealthService.name, ReflectionService.name]
-
     /// The wiring of every handler on `core`; without a core, health and reflection
-    /// only. `board` defaults to one knowing the services served.
+    /// only. `board` defaults to one knowing the services served; `extra` registers
+    /// more methods (their roles declared, or no one may call them).
     public init(
-        core: ServerCore? = nil, board: HealthStatusBoard? = nil, logger: Logger? = nil, metrics: (any MetricsFactory)? = nil
+        core: ServerCore? = nil, board: HealthStatusBoard? = nil, logger: Logger? = nil, metrics: (any MetricsFactory)? = nil,
+        extra: (inout RPCRouter) -> Void = { _ in }
     ) {
         var router = RPCRouter()
+        extra(&router)
         if let core {
             IntegrityHandler(core: core).register(into: &router)
             MerchantHandler(core: core).register(into: &router)
@@ -33,6 +34,7 @@ public struct ServerWiring: Sendable {
             FactsHandler(core: core).register(into: &router)
             AuditHandler(core: core).register(into: &router)
             ClockHandler(core: core).register(into: &router)
+            AccessHandler(core: core).register(into: &router)
         }
         let served = Set(router.methods.map(\.service)).union([HealthService.name, ReflectionService.name])
         let board = board ?? HealthStatusBoard(services: served.sorted())
@@ -41,8 +43,13 @@ public struct ServerWiring: Sendable {
         self.router = router
         self.board = board
         let logger = logger ?? core?.logger ?? Logger(label: "protection-server", factory: { _ in SwiftLogNoOpLogHandler() })
-        self.interceptors = [
-            CallObserver(logger: logger, metrics: metrics), MetadataPrincipalInterceptor(openServices: Self.openServices),
-        ]
+        var interceptors: [any ServerInterceptor] = [CallObserver(logger: logger, metrics: metrics)]
+        if let core {
+            interceptors.append(
+                AccessInterceptor(
+                    book: core.credentials, roles: router.declaredRoles,
+                    limiter: RateLimiter(configuration: core.configuration.rateLimits), refusals: core.refusals))
+        }
+        self.interceptors = interceptors
     }
 }

@@ -119,6 +119,9 @@ public protocol ProtectionStore: Sendable {
 
     /// Every published rule set with its metadata, by version.
     func ruleSets() async throws -> [(RuleSet, RuleSetSummary)]
+    /// Every credential (active or ended), by id.
+    func credentials() async throws -> [CredentialRecord]
+    func credential(id: String) async throws -> CredentialRecord?
 
     // MARK: The event log
 

@@ -21,6 +21,8 @@ public enum StoredRecord: Sendable, Hashable {
     case ruleSet(RuleSet, RuleSetSummary)
     /// A due transition, applied: never applied again.
     case appliedTransition(DueTransition)
+    /// A bearer token's credential and the token's hash (never the token).
+    case credential(CredentialRecord)
 }
 
 /// A buyer's opt-in to return insurance for one order (BUYER_OPT_IN merchants).

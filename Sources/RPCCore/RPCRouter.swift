@@ -12,6 +12,9 @@ public struct RPCRouter: Sendable {
     ) async throws -> StreamingServerResponse<[UInt8]>
 
     private var handlers: [String: (descriptor: MethodDescriptor, handler: Handler)] = [:]
+    /// Who may call each method, by fully-qualified name, as declared by
+    /// ``declareRoles(_:)``; a method absent here declares no one.
+    public internal(set) var declaredRoles: [String: MethodRoles] = [:]
 
     public init() {}
 

@@ -16,10 +16,12 @@ public struct RemoteSchema: Sendable {
     private let codec: DynamicCodec
 
     /// Asks the server behind `client` for its schema and parses it.
-    public static func fetch(from client: RPCClient, options: CallOptions = .defaults) async throws -> RemoteSchema {
+    public static func fetch(
+        from client: RPCClient, metadata: Metadata = Metadata(), options: CallOptions = .defaults
+    ) async throws -> RemoteSchema {
         var request = DescribeSchemaRequest()
         request.includeSources = true
-        let response = try await ReflectionService.Client(client).describeSchema(request, options: options)
+        let response = try await ReflectionService.Client(client).describeSchema(request, metadata: metadata, options: options)
         return try RemoteSchema(response)
     }
 

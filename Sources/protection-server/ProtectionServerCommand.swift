@@ -11,12 +11,19 @@ import RPCCore
 import RPCTransportTCP
 import ServiceLifecycle
 
-/// The merchant-protection service: every rpc of the schema over TCP, its state in
-/// an embedded SQLite database, time moving on its own; drains on SIGTERM or SIGINT.
+/// The merchant-protection service, and the tokens of its data directory.
 @main
 struct ProtectionServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "protection-server",
+        abstract: "The merchant-protection RPC service: serve it (the default), or manage its tokens.",
+        subcommands: [Serve.self, Tokens.self], defaultSubcommand: Serve.self)
+}
+
+/// Every rpc of the schema over TCP, its state in an embedded SQLite database, time
+/// moving on its own; drains on SIGTERM or SIGINT.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
         abstract: "Serve the merchant-protection RPC service over TCP (docs/PROTOCOL.md).")
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
@@ -50,13 +57,8 @@ struct ProtectionServerCommand: AsyncParsableCommand {
         } else {
             clock = WallClock()
         }
-        let path = URL(fileURLWithPath: dataDir).appendingPathComponent("protection.sqlite").path
-        let store: SQLiteStore
-        do {
-            store = try SQLiteStore(configuration: .init(path: path))
-        } catch let error as StoreError {
-            throw ValidationError(error.message)
-        }
+        let store = try DataDirectory(dataDir).openStore()
+        let path = DataDirectory(dataDir).databasePath
         logger.info("store", metadata: ["path": "\(path)", "migrations": "\(SQLiteStore.knownMigrations.joined(separator: ","))"])
 
         var connection = ConnectionStateMachine.Configuration()
@@ -70,7 +72,9 @@ struct ProtectionServerCommand: AsyncParsableCommand {
         core.sweepInterval = .milliseconds(sweepIntervalMs)
         let cell = CoreCell()
         var services: [any Service] = [
-            StoreService(store: store, clock: clock, logger: logger, configuration: core, cell: cell),
+            StoreService(
+                store: store, clock: clock, logger: logger, configuration: core, cell: cell,
+                credentialsFile: DataDirectory(dataDir).credentialsPath),
             SweeperService(cell: cell),
             RPCServerService(cell: cell, transport: transport, logger: logger),
         ]
@@ -82,6 +86,27 @@ struct ProtectionServerCommand: AsyncParsableCommand {
         try await group.run()
     }
 
+}
+
+/// The service's data folder: the SQLite database, the development credentials.
+struct DataDirectory {
+    let path: String
+
+    init(_ path: String) { self.path = path }
+
+    var databasePath: String { URL(fileURLWithPath: path).appendingPathComponent("protection.sqlite").path }
+    var credentialsPath: String { URL(fileURLWithPath: path).appendingPathComponent("credentials.json").path }
+
+    func openStore() throws -> SQLiteStore {
+        do {
+            return try SQLiteStore(configuration: .init(path: databasePath))
+        } catch let error as StoreError {
+            throw ValidationError(error.message)
+        }
+    }
+}
+
+extension Serve {
     static func bytes(hex: String) -> [UInt8] {
         let digits = Array(hex.utf8)
         return stride(from: 0, to: digits.count - 1, by: 2).compactMap { UInt8(String(decoding: digits[$0...$0 + 1], as: UTF8.self), radix: 16) }

@@ -60,14 +60,22 @@ struct StoreService: Service {
     let logger: Logger
     let configuration: ServerCore.Configuration
     let cell: CoreCell
+    /// Where the development credentials are written on a first start.
+    let credentialsFile: String
 
     func run() async throws {
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await store.run() }
                 do {
-                    cell.resolve(.success(try await ServerCore.open(
-                        store: store, clock: clock, logger: logger, configuration: configuration)))
+                    let core = try await ServerCore.open(store: store, clock: clock, logger: logger, configuration: configuration)
+                    if let issued = try await DevelopmentCredentials.issueIfNone(core: core) {
+                        try CredentialsFile.write(issued, to: credentialsFile)
+                        logger.notice(
+                            "first start: development credentials written (mode 0600)",
+                            metadata: ["path": "\(credentialsFile)", "credentials": "\(issued.count)"])
+                    }
+                    cell.resolve(.success(core))
                 } catch {
                     logger.critical("the store could not be opened", metadata: ["error": "\(error)"])
                     cell.resolve(.failure(error))
@@ -83,7 +91,7 @@ struct StoreService: Service {
 }
 
 /// The sweeper: applies due transitions as time passes; also ticks the sanction
-/// watchers' heartbeats.
+/// watchers' heartbeats and follows credential changes made by other processes.
 struct SweeperService: Service {
     let cell: CoreCell
 
@@ -93,6 +101,7 @@ struct SweeperService: Service {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await core.runSweeper() }
                 group.addTask { await core.hub.runTicks(every: .seconds(1)) }
+                group.addTask { await core.followCredentials() }
             }
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import RPCCore
 import RPCTransportTCP
 import SchemaClient
@@ -23,6 +24,9 @@ struct ProtectionCtl: AsyncParsableCommand {
         @Option(name: .customLong("metadata"), help: "Request metadata key=value; repeatable.")
         var metadata: [String] = []
 
+        @Option(help: "Bearer token of every call (`authorization: Bearer <token>`); defaults to $PROTECTION_TOKEN.")
+        var token: String?
+
         func endpoints() throws -> [Endpoint] {
             try addresses.map { address in
                 guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
@@ -46,7 +50,8 @@ struct ProtectionCtl: AsyncParsableCommand {
         /// Runs `body` with a client of the addresses, then shuts it down.
         func withClient<T: Sendable>(_ body: @escaping @Sendable (RPCClient) async throws -> T) async throws -> T {
             let transport = TCPClientTransport(configuration: .init(endpoints: try endpoints()))
-            let client = RPCClient(transport: transport)
+            let token = self.token ?? ProcessInfo.processInfo.environment["PROTECTION_TOKEN"]
+            let client = RPCClient(transport: transport, interceptors: token.map { [BearerTokenInterceptor(token: $0)] } ?? [])
             return try await withThrowingTaskGroup(of: T?.self) { group in
                 group.addTask {
                     try await client.runConnections()

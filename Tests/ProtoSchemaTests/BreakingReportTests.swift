@@ -48,7 +48,7 @@ struct BreakingReportTests {
         #expect(lines.count == 3)
         #expect(lines[0] == "a/b.proto:4:3: FIELD_DELETED [WIRE,JSON] t.v1.A.x: field 2 deleted")
         #expect(lines[1] == "a/b.proto:9:3: FIELD_RENAMED [SOURCE] t.v1.A.x: field 2 deleted")
-        #expect(lines[2] == "2 breaking changes (1 WIRE, 1 JSON, 1 SOURCE); 1 at or above the json threshold: FAIL")
+        #expect(lines[2] == "2 breaking changes (1 WIRE, 1 JSON, 1 SOURCE, 0 ACCESS); 1 at or above the json threshold: FAIL")
         #expect(BreakingReport(changes: []).text() == "no breaking changes: OK\n")
         #expect(BreakingReport(changes: [Self.change([.source])]).text().hasSuffix("0 at or above the json threshold: OK\n"))
     }
@@ -60,7 +60,7 @@ struct BreakingReportTests {
         #expect(object["threshold"] as? String == "wire")
         #expect(object["breaking"] as? Bool == true)
         let counts = try #require(object["counts"] as? [String: Int])
-        #expect(counts == ["total": 2, "wire": 1, "json": 1, "source": 1, "failing": 1])
+        #expect(counts == ["total": 2, "wire": 1, "json": 1, "source": 1, "access": 0, "failing": 1])
         let list = try #require(object["changes"] as? [[String: Any]])
         #expect(list.count == 2)
         #expect(list[0]["rule"] as? String == "FIELD_DELETED")

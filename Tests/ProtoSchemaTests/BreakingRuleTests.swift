@@ -463,6 +463,8 @@ struct BreakingRuleTests {
             Rule.fieldNumberChanged, Rule.fieldRenamed, Rule.fieldJSONNameChanged, Rule.fieldTypeChanged,
             Rule.fieldCardinalityChanged, Rule.fieldOneofChanged, Rule.enumValueDeleted, Rule.enumValueNumberChanged,
             Rule.enumValueRenamed, Rule.reservedRangeRemoved, Rule.reservedNameRemoved,
+            // RoleDeclarationTests.breaking:
+            Rule.rpcRoleRemoved, Rule.rpcRoleAdded,
         ]
         #expect(Set(ids) == tested)
     }

@@ -34,11 +34,13 @@ private let h = LintTestSupport.header
 
 /// A documented service `Things` (line 6) with one rpc on line 8 and
 /// documented messages after it.
-private func service(_ rpc: String, _ request: String, _ response: String, requestBody: String = "") -> String {
+private func service(
+    _ rpc: String, _ request: String, _ response: String, requestBody: String = "", comment: String = "Roles: admin."
+) -> String {
     h + """
         // Things.
         service Things {
-          // Does it.
+          // \(comment)
           rpc \(rpc)(\(request)) returns (\(response));
         }
 
@@ -50,6 +52,19 @@ private func service(_ rpc: String, _ request: String, _ response: String, reque
 
         """
 }
+
+/// An enum `Role` with one role, admin.
+private let roleEnum = """
+
+    // Who calls.
+    enum Role {
+      // Not set.
+      ROLE_UNSPECIFIED = 0;
+      // Staff.
+      ROLE_ADMIN = 1;
+    }
+
+    """
 
 /// A documented enum on line 6 with the given value lines from line 7.
 private func enumeration(_ name: String, _ values: [String]) -> String {
@@ -157,9 +172,9 @@ let lintRuleExamples: [LintRuleExample] = [
         flagged: h + """
             // Things.
             service Things {
-              // Gets one.
+              // Roles: admin.
               rpc GetThing(GetThingRequest) returns (GetThingResponse);
-              // Lists them.
+              // Roles: admin.
               rpc ListThings(ListThingsRequest) returns (GetThingResponse);
             }
 
@@ -178,9 +193,9 @@ let lintRuleExamples: [LintRuleExample] = [
         clean: h + """
             // Things.
             service Things {
-              // Gets one.
+              // Roles: admin.
               rpc GetThing(GetThingRequest) returns (GetThingResponse);
-              // Lists them.
+              // Roles: admin.
               rpc ListThings(ListThingsRequest) returns (ListThingsResponse);
             }
 
@@ -218,6 +233,21 @@ let lintRuleExamples: [LintRuleExample] = [
         clean: service(
             "CreateThing", "CreateThingRequest", "CreateThingResponse",
             requestBody: "\n  // The key.\n  string idempotency_key = 1;\n")),
+    LintRuleExample(
+        .rpcRolesDeclared, "rpc without a Roles line",
+        flagged: service("GetThing", "GetThingRequest", "GetThingResponse", comment: "Gets one."),
+        expected: [LintSpot("test.v1.Things.GetThing", 8, 3)],
+        clean: service("GetThing", "GetThingRequest", "GetThingResponse")),
+    LintRuleExample(
+        .rpcRolesDeclared, "a Roles line that cannot be read",
+        flagged: service("GetThing", "GetThingRequest", "GetThingResponse", comment: "Roles: Admin, admin (all)."),
+        expected: [LintSpot("test.v1.Things.GetThing", 8, 3)],
+        clean: service("GetThing", "GetThingRequest", "GetThingResponse", comment: "Roles: admin, merchant (own).")),
+    LintRuleExample(
+        .rpcRolesDeclared, "a role the package's Role enum does not have",
+        flagged: service("GetThing", "GetThingRequest", "GetThingResponse", comment: "Roles: owner.") + roleEnum,
+        expected: [LintSpot("test.v1.Things.GetThing", 8, 3)],
+        clean: service("GetThing", "GetThingRequest", "GetThingResponse", comment: "Roles: admin (own).") + roleEnum),
     LintRuleExample(
         .noProto3Optional, "optional field",
         flagged: h + "// A thing.\nmessage Thing {\n  // A note.\n  optional string note = 1;\n}\n",

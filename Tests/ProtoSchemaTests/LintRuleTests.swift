@@ -76,7 +76,7 @@ struct LintRuleTests {
         let source = LintTestSupport.header + """
             // Things.
             service Things {
-              // Echoes.
+              // Roles: admin.
               rpc Echo(EchoRequest) returns (EchoRequest);
             }
             // The request.
@@ -99,7 +99,7 @@ struct LintRuleTests {
         let a = h + """
             // A.
             service A {
-              // Gets.
+              // Roles: admin.
               rpc GetA(GetARequest) returns (GetAResponse);
             }
             // Request.
@@ -113,7 +113,7 @@ struct LintRuleTests {
 
             // B.
             service B {
-              // Gets.
+              // Roles: admin.
               rpc GetB(GetARequest) returns (GetBResponse);
             }
             // Response.
@@ -153,7 +153,7 @@ struct LintRuleTests {
 
             // Things.
             service Things {
-              // Gets.
+              // Roles: admin.
               rpc GetThing(GetThingRequest) returns (GetThingResponse);
             }
             // Response.

@@ -129,12 +129,13 @@ import Testing
                     #"protection_rpc_calls_total{method="protection.v1.IntegrityService/FileComplaint",code="OK"} 1"#,
                     #"protection_rpc_calls_total{method="protection.v1.IntegrityService/FileComplaint",code="ALREADY_EXISTS"} 1"#,
                     #"protection_rpc_duration_seconds_count{method="protection.v1.FactsService/ReportFacts",code="OK"} 1"#,
-                    "protection_event_log_sequence 4", "protection_store_batch_size_count", "protection_sweeper_lag_seconds",
+                    "protection_event_log_sequence \(1 + DevelopmentCredentialCount + 3)", "protection_store_batch_size_count", "protection_sweeper_lag_seconds",
                 ] {
                     #expect(text.contains(expected), "missing \(expected) in:\n\(text.prefix(3_000))")
                 }
                 let health = try await clients.base.unary(
-                    request: CheckHealthRequest(), descriptor: HealthService.Method.checkHealth, serializer: { $0.serializedBytes() },
+                    request: CheckHealthRequest(), metadata: try await Principal.service.metadata,
+                    descriptor: HealthService.Method.checkHealth, serializer: { $0.serializedBytes() },
                     deserializer: { try CheckHealthResponse(serializedBytes: $0) }, options: callOptions
                 ).message
                 #expect(health.status == .serving)

@@ -33,6 +33,7 @@ import Testing
         AuditService.Method.all + ClockService.Method.all + DisputeService.Method.all + FactsService.Method.all
         + HealthService.Method.all + ReturnInsuranceService.Method.all + IntegrityService.Method.all
         + MerchantService.Method.all + PriceErrorService.Method.all + ReflectionService.Method.all + RuleSetService.Method.all
+        + AccessService.Method.all
 
     @Test func everyRpcOfTheMethodTablesHasAnExampleAndEveryExampleAnRpc() throws {
         let manifest = try Self.manifest()
@@ -52,7 +53,8 @@ import Testing
         let manifest = try Self.manifest()
         let clock = try #require(ISO8601DateFormatter().date(from: manifest.clock))
         try await withServer(at: ProtoTimestamp(seconds: Int64(clock.timeIntervalSince1970), nanos: 0)) { _, clients in
-            let remote = try await RemoteSchema.fetch(from: clients.base, options: callOptions)
+            let remote = try await RemoteSchema.fetch(
+                from: clients.base, metadata: try await Principal.service.metadata, options: callOptions)
             for entry in manifest.examples {
                 let method = try remote.method(named: entry.method)
                 let text = try Data(contentsOf: Self.folder.appendingPathComponent(entry.file))
@@ -60,10 +62,7 @@ import Testing
                 let requests = try (json as? [Any] ?? [json]).map { item in
                     String(decoding: try JSONSerialization.data(withJSONObject: item), as: UTF8.self)
                 }
-                var metadata = Metadata()
-                if let role = entry.role, let id = entry.principalId {
-                    metadata = try Metadata([("x-principal-role", role), ("x-principal-id", id)])
-                }
+                let metadata = try await Principal(role: try #require(entry.role), id: try #require(entry.principalId)).metadata
                 do {
                     let responses = try await remote.call(
                         method, requests: requests, on: clients.base, metadata: metadata, options: callOptions,

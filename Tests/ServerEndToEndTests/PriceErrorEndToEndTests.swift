@@ -87,7 +87,7 @@ import Testing
             decide.expectedRevision = big.revision
             let approved = try await clients.priceErrors.decidePriceErrorReport(decide, metadata: Principal.reviewer.metadata, options: callOptions).report
             #expect(approved?.state == .resolved && approved?.resolutions.map(\.action) == [.cancelWithCompensation])
-            #expect(approved?.reviewedBy?.principalId == "rev-1" && approved?.revision == 2)
+            #expect(approved?.reviewedBy?.principalId == "reviewer-1" && approved?.revision == 2)
             // The big one and two more are accepted; the fourth in 90 days is not.
             #expect(try await Self.report(clients, item: "I-1", orders: ["O-1"], key: "r-1").state == .resolved)
             #expect(try await Self.report(clients, item: "I-2", orders: ["O-2"], key: "r-2").state == .resolved)

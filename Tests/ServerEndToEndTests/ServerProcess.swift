@@ -14,6 +14,8 @@ final class ServerProcess: Sendable {
     let clockFile: URL
     private let state = Mutex<(process: Process, port: Int, log: URL)?>(nil)
     private let metrics = Mutex<Int?>(nil)
+    /// Tokens of the principals tests call as, issued once per data directory.
+    private let tokens = Mutex<[String: String]>([:])
     /// Serve Prometheus metrics too.
     let withMetrics: Bool
 
@@ -108,16 +110,60 @@ struct ServerProcessError: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// A caller: the metadata that names its principal.
+extension ServerProcess {
+    /// The server and clients of the running test, for ``Principal/metadata``.
+    @TaskLocal static var current: (server: ServerProcess, clients: Clients)?
+
+    /// The development credentials the server wrote on its first start.
+    var developmentCredentials: [(role: String, principal: String, credential: String, token: String)] {
+        get throws {
+            let data = try Data(contentsOf: dataDirectory.appendingPathComponent("credentials.json"))
+            let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            let list = try #require(json["credentials"] as? [[String: String]])
+            return list.map { ($0["role"] ?? "", $0["principal_id"] ?? "", $0["credential_id"] ?? "", $0["token"] ?? "") }
+        }
+    }
+
+    /// A token of `principal`: a development credential's, or one the development
+    /// admin issues through AccessService/IssueToken.
+    func token(for principal: Principal, clients: Clients) async throws -> String {
+        let key = "\(principal.role)/\(principal.id)"
+        if let known = tokens.withLock({ $0[key] }) { return known }
+        let development = try developmentCredentials
+        let token: String
+        if let found = development.first(where: { $0.role == principal.role && $0.principal == principal.id }) {
+            token = found.token
+        } else {
+            let admin = try #require(development.first { $0.role == "admin" })
+            var request = IssueTokenRequest()
+            request.idempotencyKey = "test-\(key)"
+            request.role = try #require(Role(protoName: "ROLE_" + principal.role.uppercased()))
+            request.principalId = principal.id
+            token = try await clients.access.issueToken(
+                request, metadata: try Metadata([("authorization", "Bearer \(admin.token)")]), options: callOptions
+            ).token
+        }
+        tokens.withLock { $0[key] = token }
+        return token
+    }
+}
+
+/// A caller: the principal whose token a call carries.
 struct Principal: Sendable {
     let role: String
     let id: String
 
-    var metadata: Metadata { try! Metadata([("x-principal-role", role), ("x-principal-id", id)]) }
+    /// The call metadata carrying the principal's bearer token, on the test's server.
+    var metadata: Metadata {
+        get async throws {
+            let (server, clients) = try #require(ServerProcess.current, "no server in this task")
+            return try Metadata([("authorization", "Bearer \(try await server.token(for: self, clients: clients))")])
+        }
+    }
 
     static func merchant(_ id: String) -> Principal { Principal(role: "merchant", id: id) }
     static func buyer(_ id: String) -> Principal { Principal(role: "buyer", id: id) }
-    static let reviewer = Principal(role: "reviewer", id: "rev-1")
+    static let reviewer = Principal(role: "reviewer", id: "reviewer-1")
     static let service = Principal(role: "internal_service", id: "order-service")
     static let admin = Principal(role: "admin", id: "admin-1")
 }
@@ -134,6 +180,7 @@ struct Clients: Sendable {
     var facts: FactsService.Client { FactsService.Client(base) }
     var audit: AuditService.Client { AuditService.Client(base) }
     var clock: ClockService.Client { ClockService.Client(base) }
+    var access: AccessService.Client { AccessService.Client(base) }
 }
 
 let callOptions = CallOptions(timeout: .seconds(30), waitForReady: true)
@@ -164,6 +211,7 @@ func withClients<T: Sendable>(of server: ServerProcess, _ body: @Sendable (Serve
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await client.runConnections() }
         defer { client.beginGracefulShutdown() }
-        return try await body(server, Clients(base: client))
+        let clients = Clients(base: client)
+        return try await ServerProcess.$current.withValue((server, clients)) { try await body(server, clients) }
     }
 }

@@ -4,6 +4,7 @@ import Logging
 import PolicyCore
 import ProtectionMessages
 import ProtectionServer
+import ProtectionServices
 import ProtectionStore
 import ProtoWire
 import RPCCore
@@ -112,10 +113,26 @@ func serve(directory: String, onPort: @escaping @Sendable (Int) -> Void) async t
         group.addTask { try await store.run() }
         let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
         let core = try await ServerCore.open(store: store, clock: ManualClock(benchNow), logger: logger)
-        let wiring = ServerWiring(core: core, logger: logger)
-        var router = wiring.router
-        router.registerUnary(
-            emptyMethod, deserializer: { $0 }, serializer: { $0 }, handler: { (_: [UInt8], _: ServerContext) in [UInt8]() })
+        let wiring = ServerWiring(core: core, logger: logger) { router in
+            router.registerUnary(
+                emptyMethod, deserializer: { $0 }, serializer: { $0 }, handler: { (_: [UInt8], _: ServerContext) in [UInt8]() })
+            router.declareRoles([emptyMethod.fullyQualifiedMethod: MethodRoles(["internal_service": .all])])
+        }
+        let router = wiring.router
+        // Tokens of the callers the benchmarks use, for the parent to read.
+        var tokens: [String: String] = [:]
+        let principals = [(Role.internalService, "internal_service", "order-service")]
+            + (0..<merchantCount).map { (Role.merchant, "merchant", "M-\($0)") }
+        for (role, name, id) in principals {
+            var request = IssueTokenRequest()
+            request.idempotencyKey = "bench-\(id)-\(UUID().uuidString)"
+            request.role = role
+            request.principalId = id
+            tokens["\(name)/\(id)"] = try await AccessHandler(core: core).issueToken(
+                request, context: DevelopmentCredentials.localContext(AccessService.Method.issueToken, as: .system)
+            ).token
+        }
+        try JSONEncoder().encode(tokens).write(to: URL(fileURLWithPath: directory + "/tokens.json"))
         let transport = TCPServerTransport(configuration: .init(host: "127.0.0.1", port: 0))
         let server = RPCServer(transport: transport, router: router, interceptors: wiring.interceptors)
         group.addTask { try await server.serve() }

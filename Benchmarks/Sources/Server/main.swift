@@ -93,6 +93,8 @@ final class ServerChild: @unchecked Sendable {
             line.append(chunk)
         }
         port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).dropFirst(5))!
+        let tokens = try Data(contentsOf: URL(fileURLWithPath: directory + "/tokens.json"))
+        benchTokens.merge(try JSONDecoder().decode([String: String].self, from: tokens)) { $1 }
     }
 
     var pid: Int32 { process.processIdentifier }
@@ -111,8 +113,11 @@ final class ServerChild: @unchecked Sendable {
     }
 }
 
+/// The bearer tokens the server children issued (`tokens.json` of their data directory).
+nonisolated(unsafe) var benchTokens: [String: String] = [:]
+
 func metadata(_ role: String, _ id: String) -> Metadata {
-    try! Metadata([("x-principal-role", role), ("x-principal-id", id)])
+    try! Metadata([("authorization", "Bearer \(benchTokens["\(role)/\(id)"]!)")])
 }
 
 /// Runs `body` with `count` clients of `port`, each on its own connection.

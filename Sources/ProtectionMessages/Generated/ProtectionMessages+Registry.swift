@@ -7,6 +7,16 @@ import ProtoWire
 /// Every message type of the schema, by full protobuf name.
 public enum ProtectionMessagesRegistry {
     public static let messageTypes: [String: any ProtoMessage.Type] = [
+        "protection.v1.Credential": Credential.self,
+        "protection.v1.CredentialRecord": CredentialRecord.self,
+        "protection.v1.IssueTokenRequest": IssueTokenRequest.self,
+        "protection.v1.IssueTokenResponse": IssueTokenResponse.self,
+        "protection.v1.ListTokensRequest": ListTokensRequest.self,
+        "protection.v1.ListTokensResponse": ListTokensResponse.self,
+        "protection.v1.RotateTokenRequest": RotateTokenRequest.self,
+        "protection.v1.RotateTokenResponse": RotateTokenResponse.self,
+        "protection.v1.RevokeTokenRequest": RevokeTokenRequest.self,
+        "protection.v1.RevokeTokenResponse": RevokeTokenResponse.self,
         "protection.v1.AuditEvent": AuditEvent.self,
         "protection.v1.ListAuditEventsRequest": ListAuditEventsRequest.self,
         "protection.v1.ListAuditEventsResponse": ListAuditEventsResponse.self,

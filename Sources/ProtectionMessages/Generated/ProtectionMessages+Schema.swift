@@ -7,10 +7,162 @@ import ProtoWire
 /// The schema this module was generated from, served by reflection.
 public enum ProtectionMessagesSchema {
     /// SHA-256 over each file's path and text, in path order.
-    public static let hash = "466d748205bde2d14c8c99ed8a857e1501fe41160693789ff7572b488fdc5e60"
+    public static let hash = "552e08dc01347e0af0394d817e1e11519df54fdcef31f1d082fe4c96c9841ef9"
 
     /// Each `.proto` file: its path under the schema root and its text.
     public static let files: [(path: String, source: String)] = [
+        ("protection/v1/access.proto", #"""
+// Who may call: bearer tokens, each bound to one role and one principal. A
+// token is shown once, in the answer that issues or rotates it; the service
+// keeps only its SHA-256 and compares in constant time. Callers send it as
+// `authorization: Bearer <token>` call metadata.
+syntax = "proto3";
+
+package protection.v1;
+
+import "google/protobuf/timestamp.proto";
+import "protection/v1/common.proto";
+
+// Where a credential stands.
+enum CredentialState {
+  // Not set; in a filter, any state.
+  CREDENTIAL_STATE_UNSPECIFIED = 0;
+  // Its token authenticates calls.
+  CREDENTIAL_STATE_ACTIVE = 1;
+  // Revoked: its token fails from the next call on.
+  CREDENTIAL_STATE_REVOKED = 2;
+  // Replaced by another credential (see replaced_by): its token fails.
+  CREDENTIAL_STATE_ROTATED = 3;
+}
+
+// One bearer token's record; never the token itself.
+message Credential {
+  // Public id, also the token's middle part ("c3f9a01b2c4d5e6f7").
+  string credential_id = 1;
+  // The role the token's calls act in.
+  Role role = 2;
+  // The principal the token's calls act as: merchant id, buyer id, staff id or
+  // service name.
+  string principal_id = 3;
+  // What the token is for ("order-service, production"); may be empty.
+  string label = 4;
+  // Where it stands.
+  CredentialState state = 5;
+  // When it was issued.
+  google.protobuf.Timestamp issued_at = 6;
+  // When it was revoked or rotated; unset while active.
+  google.protobuf.Timestamp ended_at = 7;
+  // The credential that replaced it, when rotated.
+  string replaced_by = 8;
+  // Who issued it (an admin, or the system for development credentials).
+  ActorRef issued_by = 9;
+  // Why it was revoked, when it was.
+  string revoke_reason = 10;
+}
+
+// A credential as the store keeps it: the record and its token's hash.
+message CredentialRecord {
+  // The record.
+  Credential credential = 1;
+  // SHA-256 of the whole token.
+  bytes token_sha256 = 2;
+}
+
+// Access service: tokens are issued, listed, rotated and revoked while the
+// server runs (`protection-server tokens ...` does the same on a data
+// directory).
+service AccessService {
+  // Issues a token for one role and principal. The token is in this answer
+  // only; a retry with the same key answers the credential without it.
+  // Roles: admin.
+  rpc IssueToken(IssueTokenRequest) returns (IssueTokenResponse);
+  // Credentials matching filters, oldest first, paged; never a token.
+  // Roles: admin.
+  rpc ListTokens(ListTokensRequest) returns (ListTokensResponse);
+  // Replaces an active credential with a new one of the same role, principal
+  // and label; the old token fails from the next call on.
+  // Roles: admin.
+  rpc RotateToken(RotateTokenRequest) returns (RotateTokenResponse);
+  // Revokes a credential; its token fails from the next call on.
+  // Roles: admin.
+  rpc RevokeToken(RevokeTokenRequest) returns (RevokeTokenResponse);
+}
+
+// Request of IssueToken.
+message IssueTokenRequest {
+  // Retries with the same key return the first result (without the token).
+  string idempotency_key = 1;
+  // The role the token's calls act in.
+  Role role = 2;
+  // The principal the token's calls act as (1 to 128 characters).
+  string principal_id = 3;
+  // What the token is for; at most 200 characters.
+  string label = 4;
+}
+
+// Response of IssueToken.
+message IssueTokenResponse {
+  // The new credential.
+  Credential credential = 1;
+  // The bearer token: shown here once, never again. Empty on a retry.
+  string token = 2;
+}
+
+// Request of ListTokens.
+message ListTokensRequest {
+  // Paging.
+  PageQuery page = 1;
+  // Only this role; unspecified = any.
+  Role role = 2;
+  // Only this principal; empty = any.
+  string principal_id = 3;
+  // Only this state; unspecified = any.
+  CredentialState state = 4;
+}
+
+// Response of ListTokens.
+message ListTokensResponse {
+  // One page of credentials.
+  repeated Credential credentials = 1;
+  // Paging state.
+  PageInfo page = 2;
+}
+
+// Request of RotateToken.
+message RotateTokenRequest {
+  // Retries with the same key return the first result (without the token).
+  string idempotency_key = 1;
+  // The active credential to replace.
+  string credential_id = 2;
+}
+
+// Response of RotateToken.
+message RotateTokenResponse {
+  // The credential replaced, now ROTATED.
+  Credential rotated = 1;
+  // Its replacement.
+  Credential credential = 2;
+  // The replacement's bearer token: shown here once. Empty on a retry.
+  string token = 3;
+}
+
+// Request of RevokeToken.
+message RevokeTokenRequest {
+  // Retries with the same key return the first result.
+  string idempotency_key = 1;
+  // The credential to revoke.
+  string credential_id = 2;
+  // Why; at most 500 characters.
+  string reason = 3;
+}
+
+// Response of RevokeToken.
+message RevokeTokenResponse {
+  // The credential, now REVOKED.
+  Credential credential = 1;
+}
+
+"""#),
         ("protection/v1/audit.proto", #"""
 // The audit log: every state change, with who, when, what and why.
 syntax = "proto3";
@@ -42,6 +194,12 @@ enum AuditSubjectKind {
   AUDIT_SUBJECT_KIND_RULE_SET = 8;
   // A fact from the facts feed (subject id "order/O-1", "merchant/M-1", ...).
   AUDIT_SUBJECT_KIND_FACT = 9;
+  // A credential (subject id: its credential id; never the token).
+  AUDIT_SUBJECT_KIND_CREDENTIAL = 10;
+  // A call the service refused before or while serving it (subject id: the
+  // full method): no or a bad token, a role the rpc does not declare, another
+  // party's record, a rate limit.
+  AUDIT_SUBJECT_KIND_CALL = 11;
 }
 
 // What happened.
@@ -66,6 +224,8 @@ enum AuditAction {
   AUDIT_ACTION_MONEY_MOVED = 8;
   // A rule set was published.
   AUDIT_ACTION_PUBLISHED = 9;
+  // A call was refused (see reason); nothing else changed.
+  AUDIT_ACTION_REFUSED = 10;
 }
 
 // One audited state change.
@@ -106,8 +266,10 @@ message AuditEvent {
 // their own records).
 service AuditService {
   // Audit events matching filters, oldest first, paged.
+  // Roles: merchant (own), buyer (own), reviewer, admin.
   rpc ListAuditEvents(ListAuditEventsRequest) returns (ListAuditEventsResponse);
   // One audit event.
+  // Roles: merchant (own), buyer (own), reviewer, admin.
   rpc GetAuditEvent(GetAuditEventRequest) returns (GetAuditEventResponse);
 }
 
@@ -208,9 +370,11 @@ message DueTransition {
 // Clock service (admins and the system).
 service ClockService {
   // Transitions due at or before a time, not yet applied, by due time.
+  // Roles: reviewer, internal_service, admin.
   rpc ListDueTransitions(ListDueTransitionsRequest) returns (ListDueTransitionsResponse);
   // Apply due transitions now (as the sweeper does): idempotently, audited,
   // announced on the sanction watch.
+  // Roles: internal_service, admin.
   rpc RunDueTransitions(RunDueTransitionsRequest) returns (RunDueTransitionsResponse);
 }
 
@@ -731,10 +895,13 @@ service DisputeService {
   // Judge a dispute with the industry pack in force at `reported_at`: an
   // outcome and the rules that decided it. Decides nothing on its own:
   // callers act on the answer.
+  // Roles: reviewer, internal_service.
   rpc AdjudicateDispute(AdjudicateDisputeRequest) returns (AdjudicateDisputeResponse);
   // Rule packs, per industry and version, drafts marked.
+  // Roles: merchant, buyer, reviewer, internal_service, admin.
   rpc ListDisputeRulePacks(ListDisputeRulePacksRequest) returns (ListDisputeRulePacksResponse);
   // One rule pack.
+  // Roles: merchant, buyer, reviewer, internal_service, admin.
   rpc GetDisputeRulePack(GetDisputeRulePackRequest) returns (GetDisputeRulePackResponse);
 }
 
@@ -1432,9 +1599,11 @@ message FactAck {
 // Facts feed service (internal services only).
 service FactsService {
   // Report a batch of facts, 1..1,000; one acknowledgement per fact.
+  // Roles: internal_service.
   rpc ReportFacts(ReportFactsRequest) returns (ReportFactsResponse);
   // Bidirectional streaming: send facts one per message; each is
   // acknowledged on the response stream, in order, as it is stored.
+  // Roles: internal_service.
   rpc StreamFacts(stream StreamFactsRequest) returns (stream StreamFactsResponse);
 }
 
@@ -1501,8 +1670,10 @@ enum ServingStatus {
 // Health service (no principal needed, so that load balancers can ask).
 service HealthService {
   // The status of the server or of one service, now.
+  // Roles: merchant, buyer, reviewer, internal_service, admin.
   rpc CheckHealth(CheckHealthRequest) returns (CheckHealthResponse);
   // The status now, then each change, until the caller cancels.
+  // Roles: merchant, buyer, reviewer, internal_service, admin.
   rpc WatchHealth(WatchHealthRequest) returns (stream WatchHealthResponse);
 }
 
@@ -1706,25 +1877,35 @@ message ReturnInsuranceClaim {
 // Return-insurance service.
 service ReturnInsuranceService {
   // Enrol a merchant, or switch its mode (MERCHANT_PAID or BUYER_OPT_IN).
+  // Roles: merchant (own).
   rpc EnrollReturnInsurance(EnrollReturnInsuranceRequest) returns (EnrollReturnInsuranceResponse);
   // Withdraw a merchant's enrolment.
+  // Roles: merchant (own).
   rpc WithdrawReturnInsurance(WithdrawReturnInsuranceRequest) returns (WithdrawReturnInsuranceResponse);
   // A merchant's current enrolment.
+  // Roles: merchant (own), reviewer, internal_service.
   rpc GetReturnInsuranceEnrollment(GetReturnInsuranceEnrollmentRequest) returns (GetReturnInsuranceEnrollmentResponse);
   // A Taobao merchant chooses whether insurance applies in a promotion;
   // FAILED_PRECONDITION (ALWAYS_COVERED) for Tmall merchants.
+  // Roles: merchant (own).
   rpc SetPromotionInsuranceParticipation(SetPromotionInsuranceParticipationRequest) returns (SetPromotionInsuranceParticipationResponse);
   // A merchant's participation per promotion, including Tmall's fixed cover.
+  // Roles: merchant (own), reviewer, internal_service.
   rpc ListPromotionInsuranceParticipations(ListPromotionInsuranceParticipationsRequest) returns (ListPromotionInsuranceParticipationsResponse);
   // Quote for one order: covered or not, premium and payout cap.
+  // Roles: merchant (own), buyer (own), internal_service.
   rpc QuoteReturnInsurance(QuoteReturnInsuranceRequest) returns (QuoteReturnInsuranceResponse);
   // The buyer turns insurance on for an order (BUYER_OPT_IN merchants).
+  // Roles: buyer (own), internal_service.
   rpc OptInReturnInsurance(OptInReturnInsuranceRequest) returns (OptInReturnInsuranceResponse);
   // One claim.
+  // Roles: merchant (own), buyer (own), reviewer, internal_service.
   rpc GetReturnInsuranceClaim(GetReturnInsuranceClaimRequest) returns (GetReturnInsuranceClaimResponse);
   // Claims matching filters, paged.
+  // Roles: merchant (own), buyer (own), reviewer, internal_service.
   rpc ListReturnInsuranceClaims(ListReturnInsuranceClaimsRequest) returns (ListReturnInsuranceClaimsResponse);
   // A merchant's cost report for a period.
+  // Roles: merchant (own), reviewer, internal_service.
   rpc GetReturnInsuranceCostReport(GetReturnInsuranceCostReportRequest) returns (GetReturnInsuranceCostReportResponse);
 }
 
@@ -2640,43 +2821,60 @@ service IntegrityService {
   // click). Refused whole, with the unmet requirements, when evidence is
   // missing or the merchant's stage/tier does not allow the type;
   // ALREADY_EXISTS when an open complaint has the same order and type.
+  // Roles: merchant (own).
   rpc FileComplaint(FileComplaintRequest) returns (FileComplaintResponse);
   // The merchant adds evidence (in NEEDS_EVIDENCE before the deadline, or
   // before a decision); a NEEDS_EVIDENCE case returns to UNDER_REVIEW.
+  // Roles: merchant (own).
   rpc AddComplaintEvidence(AddComplaintEvidenceRequest) returns (AddComplaintEvidenceResponse);
   // A reviewer takes a SUBMITTED or SENIOR_REVIEW case.
+  // Roles: reviewer.
   rpc StartComplaintReview(StartComplaintReviewRequest) returns (StartComplaintReviewResponse);
   // A reviewer decides: CONFIRM, REJECT or REQUEST_EVIDENCE, with a reason code.
+  // Roles: reviewer.
   rpc DecideComplaint(DecideComplaintRequest) returns (DecideComplaintResponse);
   // The buyer appeals a CONFIRMED case within the appeal window.
+  // Roles: buyer (own).
   rpc FileAppeal(FileAppealRequest) returns (FileAppealResponse);
   // A reviewer decides an appeal: UPHOLD or OVERTURN; overturning reverses
   // consequences, ledger entry, sanctions and insurance refusals.
+  // Roles: reviewer.
   rpc DecideAppeal(DecideAppealRequest) returns (DecideAppealResponse);
   // One complaint.
+  // Roles: merchant (own), buyer (own), reviewer.
   rpc GetComplaint(GetComplaintRequest) returns (GetComplaintResponse);
   // Complaints matching filters, newest first, paged (also the review queues).
+  // Roles: merchant (own), buyer (own), reviewer.
   rpc ListComplaints(ListComplaintsRequest) returns (ListComplaintsResponse);
   // Which complaint types a merchant may file now and what each requires.
+  // Roles: merchant (own), reviewer.
   rpc DescribeComplaintTypes(DescribeComplaintTypesRequest) returns (DescribeComplaintTypesResponse);
   // Client-streaming bulk import: one complaint per request message; the
   // single response lists a result per item.
+  // Roles: internal_service.
   rpc ImportComplaints(stream ImportComplaintsRequest) returns (ImportComplaintsResponse);
   // A buyer's integrity record: ledger, active points, sanctions.
+  // Roles: merchant (own), buyer (own), reviewer, internal_service.
   rpc GetIntegrityRecord(GetIntegrityRecordRequest) returns (GetIntegrityRecordResponse);
   // Sanctions matching filters, paged.
+  // Roles: merchant (own), buyer (own), reviewer, internal_service.
   rpc ListSanctions(ListSanctionsRequest) returns (ListSanctionsResponse);
   // Hot path: may this buyer order at this store now?
+  // Roles: merchant (own), buyer (own), internal_service.
   rpc CheckOrderAllowed(CheckOrderAllowedRequest) returns (CheckOrderAllowedResponse);
   // Hot path: the order check for every store in a cart at once.
+  // Roles: buyer (own), internal_service.
   rpc CheckCartAllowed(CheckCartAllowedRequest) returns (CheckCartAllowedResponse);
   // Hot path: may this buyer's after-sales request on this order proceed,
   // and may the platform intervene proactively?
+  // Roles: buyer (own), internal_service.
   rpc CheckAfterSalesAllowed(CheckAfterSalesAllowedRequest) returns (CheckAfterSalesAllowedResponse);
   // The one-click return-risk warning: LOW/MEDIUM/HIGH with score and facts.
+  // Roles: merchant (own), internal_service.
   rpc AssessReturnRisk(AssessReturnRiskRequest) returns (AssessReturnRiskResponse);
   // Server-streaming: sanction changes in log order, resuming after a
   // sequence number; then live changes, with heartbeats when idle.
+  // Roles: merchant (own), buyer (own), internal_service.
   rpc WatchSanctions(WatchSanctionsRequest) returns (stream WatchSanctionsResponse);
 }
 
@@ -3238,11 +3436,14 @@ message RefundReasonBreakdown {
 service MerchantService {
   // A merchant's tier, rollout stage, filing eligibility and rights, all
   // derived by the server.
+  // Roles: merchant (own), reviewer, internal_service.
   rpc GetMerchantRights(GetMerchantRightsRequest) returns (GetMerchantRightsResponse);
   // The white-box experience score: every indicator's value, weight and
   // contribution, excluded cases and why, the tier, what the next tier needs.
+  // Roles: merchant (own), reviewer, internal_service.
   rpc ExplainExperienceScore(ExplainExperienceScoreRequest) returns (ExplainExperienceScoreResponse);
   // Refund analysis for a period: reasons, abnormal share, excluded cases.
+  // Roles: merchant (own), reviewer.
   rpc GetRefundAnalysis(GetRefundAnalysisRequest) returns (GetRefundAnalysisResponse);
 }
 
@@ -3538,12 +3739,16 @@ message PriceErrorReport {
 service PriceErrorService {
   // A merchant reports a mis-set price; the server judges eligibility and
   // resolves each affected order (or sends the report to manual review).
+  // Roles: merchant (own).
   rpc ReportPriceError(ReportPriceErrorRequest) returns (ReportPriceErrorResponse);
   // A reviewer decides a report in manual review.
+  // Roles: reviewer.
   rpc DecidePriceErrorReport(DecidePriceErrorReportRequest) returns (DecidePriceErrorReportResponse);
   // One report.
+  // Roles: merchant (own), reviewer, internal_service.
   rpc GetPriceErrorReport(GetPriceErrorReportRequest) returns (GetPriceErrorReportResponse);
   // Reports matching filters, paged.
+  // Roles: merchant (own), reviewer, internal_service.
   rpc ListPriceErrorReports(ListPriceErrorReportsRequest) returns (ListPriceErrorReportsResponse);
 }
 
@@ -3648,6 +3853,7 @@ message SchemaFile {
 // Reflection service (any authenticated principal).
 service ReflectionService {
   // The schema the server was built from.
+  // Roles: merchant, buyer, reviewer, internal_service, admin.
   rpc DescribeSchema(DescribeSchemaRequest) returns (DescribeSchemaResponse);
 }
 
@@ -4135,15 +4341,20 @@ message OutcomeChange {
 // Rule-set service: read, validate, publish and simulate rule sets.
 service RuleSetService {
   // One rule set by version, or the one in force at a time.
+  // Roles: merchant, buyer, reviewer, internal_service, admin.
   rpc GetRuleSet(GetRuleSetRequest) returns (GetRuleSetResponse);
   // Published rule sets, newest first.
+  // Roles: merchant, buyer, reviewer, internal_service, admin.
   rpc ListRuleSets(ListRuleSetsRequest) returns (ListRuleSetsResponse);
   // Check a candidate without storing it.
+  // Roles: admin.
   rpc ValidateRuleSet(ValidateRuleSetRequest) returns (ValidateRuleSetResponse);
   // Publish a validated rule set (admin only); it takes effect at `effective_at`.
+  // Roles: admin.
   rpc PublishRuleSet(PublishRuleSetRequest) returns (PublishRuleSetResponse);
   // What-if: replay a candidate over stored cases and report what would
   // change. Stores nothing.
+  // Roles: reviewer, admin.
   rpc SimulateRuleSet(SimulateRuleSetRequest) returns (SimulateRuleSetResponse);
 }
 

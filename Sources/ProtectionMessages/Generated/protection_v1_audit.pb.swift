@@ -26,10 +26,16 @@ public enum AuditSubjectKind: ProtoEnum {
     case ruleSet // AUDIT_SUBJECT_KIND_RULE_SET = 8
     /// A fact from the facts feed (subject id "order/O-1", "merchant/M-1", ...).
     case fact // AUDIT_SUBJECT_KIND_FACT = 9
+    /// A credential (subject id: its credential id; never the token).
+    case credential // AUDIT_SUBJECT_KIND_CREDENTIAL = 10
+    /// A call the service refused before or while serving it (subject id: the
+    /// full method): no or a bad token, a role the rpc does not declare, another
+    /// party's record, a rate limit.
+    case call // AUDIT_SUBJECT_KIND_CALL = 11
     /// A number this build does not know.
     case UNRECOGNIZED(Int32)
 
-    public static let allCases: [AuditSubjectKind] = [.unspecified, .complaint, .ledgerEntry, .sanction, .insuranceEnrollment, .promotionParticipation, .insuranceClaim, .priceErrorReport, .ruleSet, .fact]
+    public static let allCases: [AuditSubjectKind] = [.unspecified, .complaint, .ledgerEntry, .sanction, .insuranceEnrollment, .promotionParticipation, .insuranceClaim, .priceErrorReport, .ruleSet, .fact, .credential, .call]
 
     public init(rawValue: Int32) {
         switch rawValue {
@@ -43,6 +49,8 @@ public enum AuditSubjectKind: ProtoEnum {
             case 7: self = .priceErrorReport
             case 8: self = .ruleSet
             case 9: self = .fact
+            case 10: self = .credential
+            case 11: self = .call
             default: self = .UNRECOGNIZED(rawValue)
         }
     }
@@ -59,6 +67,8 @@ public enum AuditSubjectKind: ProtoEnum {
             case .priceErrorReport: 7
             case .ruleSet: 8
             case .fact: 9
+            case .credential: 10
+            case .call: 11
             case .UNRECOGNIZED(let v): v
         }
     }
@@ -75,6 +85,8 @@ public enum AuditSubjectKind: ProtoEnum {
             case .priceErrorReport: "AUDIT_SUBJECT_KIND_PRICE_ERROR_REPORT"
             case .ruleSet: "AUDIT_SUBJECT_KIND_RULE_SET"
             case .fact: "AUDIT_SUBJECT_KIND_FACT"
+            case .credential: "AUDIT_SUBJECT_KIND_CREDENTIAL"
+            case .call: "AUDIT_SUBJECT_KIND_CALL"
             case .UNRECOGNIZED: nil
         }
     }
@@ -91,6 +103,8 @@ public enum AuditSubjectKind: ProtoEnum {
             case "AUDIT_SUBJECT_KIND_PRICE_ERROR_REPORT": self = .priceErrorReport
             case "AUDIT_SUBJECT_KIND_RULE_SET": self = .ruleSet
             case "AUDIT_SUBJECT_KIND_FACT": self = .fact
+            case "AUDIT_SUBJECT_KIND_CREDENTIAL": self = .credential
+            case "AUDIT_SUBJECT_KIND_CALL": self = .call
             default: return nil
         }
     }
@@ -121,10 +135,12 @@ public enum AuditAction: ProtoEnum {
     case moneyMoved // AUDIT_ACTION_MONEY_MOVED = 8
     /// A rule set was published.
     case published // AUDIT_ACTION_PUBLISHED = 9
+    /// A call was refused (see reason); nothing else changed.
+    case refused // AUDIT_ACTION_REFUSED = 10
     /// A number this build does not know.
     case UNRECOGNIZED(Int32)
 
-    public static let allCases: [AuditAction] = [.unspecified, .created, .stateChanged, .evidenceAdded, .assigned, .consequenceApplied, .consequenceReversed, .settingsChanged, .moneyMoved, .published]
+    public static let allCases: [AuditAction] = [.unspecified, .created, .stateChanged, .evidenceAdded, .assigned, .consequenceApplied, .consequenceReversed, .settingsChanged, .moneyMoved, .published, .refused]
 
     public init(rawValue: Int32) {
         switch rawValue {
@@ -138,6 +154,7 @@ public enum AuditAction: ProtoEnum {
             case 7: self = .settingsChanged
             case 8: self = .moneyMoved
             case 9: self = .published
+            case 10: self = .refused
             default: self = .UNRECOGNIZED(rawValue)
         }
     }
@@ -154,6 +171,7 @@ public enum AuditAction: ProtoEnum {
             case .settingsChanged: 7
             case .moneyMoved: 8
             case .published: 9
+            case .refused: 10
             case .UNRECOGNIZED(let v): v
         }
     }
@@ -170,6 +188,7 @@ public enum AuditAction: ProtoEnum {
             case .settingsChanged: "AUDIT_ACTION_SETTINGS_CHANGED"
             case .moneyMoved: "AUDIT_ACTION_MONEY_MOVED"
             case .published: "AUDIT_ACTION_PUBLISHED"
+            case .refused: "AUDIT_ACTION_REFUSED"
             case .UNRECOGNIZED: nil
         }
     }
@@ -186,6 +205,7 @@ public enum AuditAction: ProtoEnum {
             case "AUDIT_ACTION_SETTINGS_CHANGED": self = .settingsChanged
             case "AUDIT_ACTION_MONEY_MOVED": self = .moneyMoved
             case "AUDIT_ACTION_PUBLISHED": self = .published
+            case "AUDIT_ACTION_REFUSED": self = .refused
             default: return nil
         }
     }

@@ -39,9 +39,9 @@ public struct AuditHandler: AuditService.Handler {
     public func getAuditEvent(_ request: GetAuditEventRequest, context: ServerContext) async throws -> GetAuditEventResponse {
         let caller = try Caller(context)
         guard request.sequence > 0 else { throw ServiceError.invalid("sequence", "must be positive") }
-        guard let event = try await core.storeCall({ try await core.store.event(sequence: request.sequence) }),
-            caller.maySee(merchantID: event.merchantId, buyerID: event.buyerId)
-        else { throw ServiceError.notFound("No audit event \(request.sequence) is visible to this caller.") }
+        let event = try caller.visible(
+            try await core.storeCall({ try await core.store.event(sequence: request.sequence) }), merchantID: \.merchantId,
+            buyerID: \.buyerId, notFound: "No audit event \(request.sequence) is visible to this caller.")
         var response = GetAuditEventResponse()
         response.event = event
         return response

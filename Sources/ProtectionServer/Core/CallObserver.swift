@@ -39,11 +39,7 @@ public struct CallObserver: ServerInterceptor {
         let method = context.descriptor.fullyQualifiedMethod
         let requestID = request.metadata.firstString(forKey: Self.requestIDKey).map { String($0.prefix(64)) }
             ?? requestIDs.next()
-        let principal = [
-            request.metadata.firstString(forKey: MetadataPrincipalInterceptor.roleKey),
-            request.metadata.firstString(forKey: MetadataPrincipalInterceptor.idKey),
-        ].compactMap { $0 }.joined(separator: ":")
-        let call = CallLog(method: method, principal: principal.isEmpty ? "-" : principal, requestID: requestID)
+        let call = CallLog(method: method, requestID: requestID)
         let finish: @Sendable (String, String) -> Void = { code, message in
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             let (counter, timer) = self.handles.get(method: method, code: code, metrics: self.metrics)

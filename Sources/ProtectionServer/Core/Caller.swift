@@ -1,23 +1,35 @@
 import ProtectionMessages
 import RPCCore
 
-/// Who is calling: a principal in one role, set by the authenticating interceptor
-/// before any handler runs.
+/// Who is calling: a principal in one role, named by the credential the access
+/// interceptor checked before any handler ran, and whether the rpc reaches only
+/// the principal's own records (its `Roles:` line says `(own)`).
 public struct Caller: Sendable, Hashable {
     public var role: Role
     public var id: String
+    /// Only the principal's own records: a merchant's store's, a buyer's own.
+    public var ownRecordsOnly: Bool
 
-    public init(role: Role, id: String) {
+    public init(role: Role, id: String, ownRecordsOnly: Bool? = nil) {
         self.role = role
         self.id = id
+        self.ownRecordsOnly = ownRecordsOnly ?? (role == .merchant || role == .buyer)
     }
+
+    /// The principal attribute that limits a call to the principal's own records.
+    static let scopeAttribute = "scope"
 
     /// The caller of a call; UNAUTHENTICATED when no interceptor set one.
     init(_ context: ServerContext) throws {
-        guard let principal = context.principal, let role = Self.role(named: principal.role), !principal.id.isEmpty else {
+        guard let principal = context.principal, let role = Self.knownNames[principal.role], !principal.id.isEmpty else {
             throw RPCError(code: .unauthenticated, message: "The call has no authenticated principal.")
         }
-        self.init(role: role, id: principal.id)
+        self.init(role: role, id: principal.id, ownRecordsOnly: principal.attributes[Self.scopeAttribute] == "own")
+    }
+
+    /// The principal a handler sees, for a call reaching `scope`.
+    func principal(scope: MethodRoles.Scope) -> Principal {
+        Principal(id: id, role: roleName, attributes: scope == .ownRecords ? [Self.scopeAttribute: "own"] : [:])
     }
 
     /// The caller as an audit record names it.
@@ -28,93 +40,65 @@ public struct Caller: Sendable, Hashable {
         return actor
     }
 
+    /// The role's name in `Roles:` declarations (`internal_service`).
+    var roleName: String { Self.names[role] ?? "unspecified" }
+
     /// The service itself (the sweeper).
     static let system = Caller(role: .system, id: "clock")
 
-    /// Whether the caller may see a record of `merchantID` about `buyerID`: a merchant
-    /// only its own store's, a buyer only its own; staff and services everything.
+    /// Whether the caller may see a record of `merchantID` about `buyerID`: limited to
+    /// its own records, a merchant only its own store's and a buyer only its own.
     func maySee(merchantID: String, buyerID: String) -> Bool {
+        guard ownRecordsOnly else { return true }
         switch role {
-        case .merchant: merchantID == id
-        case .buyer: buyerID == id
-        default: true
+        case .merchant: return merchantID == id
+        case .buyer: return buyerID == id
+        default: return true
         }
     }
 
     /// The store a request names, or the calling merchant's when it names none.
-    /// Other roles must name one; a merchant naming another store is refused like
-    /// a missing record, so existence does not leak.
+    /// Other roles must name one; a merchant limited to its own records naming
+    /// another store is refused like a missing record, so existence does not leak.
     func merchant(_ requested: String, field: String = "merchant_id") throws -> String {
-        switch (role, requested.isEmpty) {
-        case (.merchant, true): return id
-        case (.merchant, false) where requested != id:
-            throw ServiceError.notFound("No merchant '\(requested)' is visible to this caller.")
-        case (_, true): throw ServiceError.invalid(field, "is required for a caller who is not a merchant")
+        let own = role == .merchant && ownRecordsOnly
+        switch (own, requested.isEmpty) {
+        case (true, true): return id
+        case (true, false) where requested != id:
+            throw ServiceError.hidden("No merchant '\(requested)' is visible to this caller.", what: "merchant \(requested)")
+        case (false, true): throw ServiceError.invalid(field, "is required for a caller who is not a merchant")
         default: return requested
         }
     }
 
-    /// The buyer a request names; a buyer may only name itself.
+    /// The buyer a request names; a buyer limited to its own records may only name itself.
     func buyer(_ requested: String, field: String = "buyer_id") throws -> String {
-        switch (role, requested.isEmpty) {
-        case (.buyer, true): return id
-        case (.buyer, false) where requested != id:
-            throw ServiceError.notFound("No buyer '\(requested)' is visible to this caller.")
-        case (_, true): throw ServiceError.invalid(field, "is required")
+        let own = role == .buyer && ownRecordsOnly
+        switch (own, requested.isEmpty) {
+        case (true, true): return id
+        case (true, false) where requested != id:
+            throw ServiceError.hidden("No buyer '\(requested)' is visible to this caller.", what: "buyer \(requested)")
+        case (false, true): throw ServiceError.invalid(field, "is required")
         default: return requested
         }
     }
 
-    /// The role a principal's role name stands for: `merchant`, `buyer`, `reviewer`,
-    /// `internal_service` or `admin` (any case, `-` for `_`, or the enum value's full name).
-    static func role(named name: String) -> Role? {
-        if let role = knownNames[name] { return role }
-        let short = String(name.lowercased().map { $0 == "-" ? "_" : $0 })
-        return knownNames[short.hasPrefix("role_") ? String(short.dropFirst(5)) : short]
+    /// `record` when there is one and the caller may see it; else NOT_FOUND saying
+    /// `message` either way, another party's record audited as hidden.
+    func visible<Record>(
+        _ record: Record?, merchantID: (Record) -> String, buyerID: (Record) -> String = { _ in "" }, notFound message: String
+    ) throws -> Record {
+        guard let record else { throw ServiceError.notFound(message) }
+        guard maySee(merchantID: merchantID(record), buyerID: buyerID(record)) else {
+            throw ServiceError.hidden(message, what: message)
+        }
+        return record
     }
 
-    /// Every role a caller may act in, by its short name (the common spellings first,
-    /// found without any string work).
+    /// The roles callers act in, by the names `Roles:` lines use.
     static let knownNames: [String: Role] = [
         "merchant": .merchant, "buyer": .buyer, "reviewer": .reviewer, "internal_service": .internalService,
-        "admin": .admin, "ROLE_MERCHANT": .merchant, "ROLE_BUYER": .buyer, "ROLE_REVIEWER": .reviewer,
-        "ROLE_INTERNAL_SERVICE": .internalService, "ROLE_ADMIN": .admin,
+        "admin": .admin, "system": .system,
     ]
-}
-
-/// Names the caller from call metadata (`x-principal-role`, `x-principal-id`):
-/// the one place authentication happens, so that tokens can replace it. A call
-/// without a principal is refused with UNAUTHENTICATED before any handler runs;
-/// health and reflection need none.
-public struct MetadataPrincipalInterceptor: ServerInterceptor {
-    public static let roleKey = "x-principal-role"
-    public static let idKey = "x-principal-id"
-    /// Services callable without a principal.
-    public var openServices: Set<String>
-
-    public init(openServices: Set<String>) {
-        self.openServices = openServices
-    }
-
-    public func intercept(
-        request: StreamingServerRequest<[UInt8]>, context: ServerContext,
-        next: (StreamingServerRequest<[UInt8]>, ServerContext) async throws -> StreamingServerResponse<[UInt8]>
-    ) async throws -> StreamingServerResponse<[UInt8]> {
-        if openServices.contains(context.descriptor.service) { return try await next(request, context) }
-        guard let roleName = request.metadata.firstString(forKey: Self.roleKey),
-            let id = request.metadata.firstString(forKey: Self.idKey), !id.isEmpty
-        else {
-            throw RPCError(
-                code: .unauthenticated,
-                message: "No principal: send '\(Self.roleKey)' and '\(Self.idKey)' metadata with the call.")
-        }
-        guard Caller.role(named: roleName) != nil else {
-            throw RPCError(
-                code: .unauthenticated,
-                message: "'\(roleName)' is not a role (merchant, buyer, reviewer, internal_service or admin).")
-        }
-        var context = context
-        context.principal = Principal(id: id, role: roleName)
-        return try await next(request, context)
-    }
+    private static let names = Dictionary(uniqueKeysWithValues: knownNames.map { ($1, $0) })
 }

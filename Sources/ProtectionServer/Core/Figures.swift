@@ -34,10 +34,9 @@ extension ServerCore {
     /// An order the caller may see, or NOT_FOUND (another party's order answers the same).
     func visibleOrder(_ id: String, to caller: Caller, field: String = "order_id") async throws -> OrderFact {
         guard !id.isEmpty else { throw ServiceError.invalid(field, "is required") }
-        guard let order = try await order(id), caller.maySee(merchantID: order.merchantId, buyerID: order.buyerId) else {
-            throw ServiceError.notFound("No order '\(id)' is known to this caller.")
-        }
-        return order
+        return try caller.visible(
+            try await order(id), merchantID: \.merchantId, buyerID: \.buyerId,
+            notFound: "No order '\(id)' is known to this caller.")
     }
 
     /// Every complaint about a buyer that was ever confirmed.

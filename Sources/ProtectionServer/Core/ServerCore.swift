@@ -5,6 +5,7 @@ import PolicyCore
 import ProtectionMessages
 import ProtectionStore
 import ProtoWire
+import Synchronization
 
 /// What the server's handlers share: the store, the clock, the rule sets in force,
 /// the in-memory index of sanctions, the hub that feeds watchers, the logger.
@@ -20,6 +21,13 @@ public final class ServerCore: Sendable {
         public var sweepBatch: Int = 500
         /// How often a decision is made again when what it read changed meanwhile.
         public var maxConflictRetries: Int = 8
+        /// Rate limits per caller and rpc class.
+        public var rateLimits = RateLimiter.Configuration()
+        /// How often credential changes other processes commit (`protection-server
+        /// tokens`) are read; this server's own take effect on the next call.
+        public var credentialFollowInterval: Duration = .seconds(1)
+        /// Most refused calls audited per second; more are counted only.
+        public var auditedRefusalsPerSecond: Double = 200
 
         public init() {}
     }
@@ -32,10 +40,14 @@ public final class ServerCore: Sendable {
     public let logger: Logger
     public let configuration: Configuration
     let figures: MerchantFiguresCache
+    /// Every credential, for the access interceptor.
+    public let credentials: CredentialBook
+    let refusals: RefusalLog
 
     init(
         store: any ProtectionStore, clock: any ServiceClock, logger: Logger, configuration: Configuration,
-        catalog: RuleSetCatalog, index: SanctionIndex, hub: EventHub, figures: MerchantFiguresCache
+        catalog: RuleSetCatalog, index: SanctionIndex, hub: EventHub, figures: MerchantFiguresCache,
+        credentials: CredentialBook
     ) {
         self.store = store
         self.clock = clock
@@ -45,6 +57,9 @@ public final class ServerCore: Sendable {
         self.index = index
         self.hub = hub
         self.figures = figures
+        self.credentials = credentials
+        self.refusals = RefusalLog(
+            store: store, clock: clock, logger: logger, auditedPerSecond: configuration.auditedRefusalsPerSecond)
     }
 
     /// Loads the rule sets (publishing the shipped default as version 1 into an empty
@@ -57,17 +72,19 @@ public final class ServerCore: Sendable {
         let index = SanctionIndex()
         let hub = EventHub()
         let figures = MerchantFiguresCache()
+        let credentials = CredentialBook()
         let sequence = Gauge(label: "protection_event_log_sequence")
         store.setCommitObserver { entries in
             catalog.apply(entries)
             index.apply(entries)
             figures.apply(entries)
+            credentials.apply(entries)
             hub.publish(entries)
             if let last = entries.last { sequence.record(last.sequence) }
         }
         let core = ServerCore(
             store: store, clock: clock, logger: logger, configuration: configuration, catalog: catalog, index: index,
-            hub: hub, figures: figures)
+            hub: hub, figures: figures, credentials: credentials)
         var published = try await store.ruleSets()
         if published.isEmpty {
             try await core.publishDefaultRuleSet()
@@ -76,10 +93,12 @@ public final class ServerCore: Sendable {
         catalog.replace(with: published)
         try await index.load(from: store)
         let latest = try await store.latestSequence()
+        credentials.replace(with: try await store.credentials(), asOf: latest)
         sequence.record(latest)
         logger.info(
             "store open", metadata: [
                 "rule_sets": "\(published.count)", "indexed_buyers": "\(index.buyerCount)", "latest_sequence": "\(latest)",
+                "credentials": "\(credentials.all.count)",
             ])
         return core
     }
@@ -107,9 +126,19 @@ public final class ServerCore: Sendable {
     }
 }
 
-/// The fields every log line of a call carries.
-struct CallLog {
-    var method: String
-    var principal: String
-    var requestID: String
+/// The fields every log line of a call carries; the principal is known once the
+/// access interceptor has checked the call's credential.
+final class CallLog: Sendable {
+    let method: String
+    let requestID: String
+    private let principalName = Mutex("-")
+
+    init(method: String, requestID: String) {
+        self.method = method
+        self.requestID = requestID
+    }
+
+    var principal: String { principalName.withLock { $0 } }
+
+    func setPrincipal(_ name: String) { principalName.withLock { $0 = name } }
 }

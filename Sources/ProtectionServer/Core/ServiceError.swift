@@ -54,6 +54,14 @@ enum ServiceError {
 
     static func notFound(_ message: String) -> RPCError { refusal(.notFound, message) }
 
+    /// NOT_FOUND for another party's record: word for word the answer a missing one
+    /// gets; the access interceptor audits `what` was hidden.
+    static func hidden(_ message: String, what: String) -> RPCError {
+        var error = notFound(message)
+        error.cause = NotVisible(what: what)
+        return error
+    }
+
     static func wrongState(_ message: String) -> RPCError { refusal(.wrongState, message) }
 
     static func factMissing(_ message: String) -> RPCError { refusal(.factMissing, message) }

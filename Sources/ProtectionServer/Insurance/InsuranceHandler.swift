@@ -222,9 +222,9 @@ public struct InsuranceHandler: ReturnInsuranceService.Handler {
     {
         let caller = try Caller(context)
         guard !request.claimId.isEmpty else { throw ServiceError.invalid("claim_id", "is required") }
-        guard let claim = try await core.storeCall({ try await core.store.claim(id: request.claimId) }),
-            caller.maySee(merchantID: claim.merchantId, buyerID: claim.buyerId)
-        else { throw ServiceError.notFound("No claim '\(request.claimId)' is visible to this caller.") }
+        let claim = try caller.visible(
+            try await core.storeCall({ try await core.store.claim(id: request.claimId) }), merchantID: \.merchantId,
+            buyerID: \.buyerId, notFound: "No claim '\(request.claimId)' is visible to this caller.")
         var response = GetReturnInsuranceClaimResponse()
         response.claim = claim
         return response

@@ -81,9 +81,6 @@ extension IntegrityHandler {
     {
         try await core.mutate(request, key: request.idempotencyKey, context: context) { mutation in
             let complaint = try await visibleComplaint(request.complaintId, caller: mutation.caller)
-            guard mutation.caller.role != .merchant || complaint.merchantId == mutation.caller.id else {
-                throw ServiceError.notFound("No complaint '\(request.complaintId)' is visible to this caller.")
-            }
             try checkRevision(request.expectedRevision, of: complaint)
             var check = FieldCheck()
             check.require(!request.evidence.isEmpty, "evidence", "needs at least one item")

@@ -93,9 +93,6 @@ extension IntegrityHandler {
     public func fileAppeal(_ request: FileAppealRequest, context: ServerContext) async throws -> FileAppealResponse {
         try await core.mutate(request, key: request.idempotencyKey, context: context) { mutation in
             let complaint = try await visibleComplaint(request.complaintId, caller: mutation.caller)
-            guard mutation.caller.role != .buyer || complaint.buyerId == mutation.caller.id else {
-                throw ServiceError.notFound("No complaint '\(request.complaintId)' is visible to this caller.")
-            }
             var check = FieldCheck()
             check.length(request.statement, max: Self.maxStatement, "statement")
             var appeal = Appeal()

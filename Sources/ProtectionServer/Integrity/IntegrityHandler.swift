@@ -20,10 +20,9 @@ public struct IntegrityHandler: IntegrityService.Handler {
     /// A complaint the caller may see, or NOT_FOUND (another party's answers the same).
     func visibleComplaint(_ id: String, caller: Caller) async throws -> Complaint {
         guard !id.isEmpty else { throw ServiceError.invalid("complaint_id", "is required") }
-        guard let complaint = try await core.storeCall({ try await core.store.complaint(id: id) }),
-            caller.maySee(merchantID: complaint.merchantId, buyerID: complaint.buyerId)
-        else { throw ServiceError.notFound("No complaint '\(id)' is visible to this caller.") }
-        return complaint
+        return try caller.visible(
+            try await core.storeCall({ try await core.store.complaint(id: id) }), merchantID: \.merchantId,
+            buyerID: \.buyerId, notFound: "No complaint '\(id)' is visible to this caller.")
     }
 
     /// ABORTED when the caller saw another revision (0 skips the check).

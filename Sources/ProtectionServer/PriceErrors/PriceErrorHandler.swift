@@ -184,10 +184,9 @@ public struct PriceErrorHandler: PriceErrorService.Handler {
 
     private func visibleReport(_ id: String, caller: Caller) async throws -> PriceErrorReport {
         guard !id.isEmpty else { throw ServiceError.invalid("report_id", "is required") }
-        guard let report = try await core.storeCall({ try await core.store.priceErrorReport(id: id) }),
-            caller.maySee(merchantID: report.merchantId, buyerID: "")
-        else { throw ServiceError.notFound("No price-error report '\(id)' is visible to this caller.") }
-        return report
+        return try caller.visible(
+            try await core.storeCall({ try await core.store.priceErrorReport(id: id) }), merchantID: \.merchantId,
+            notFound: "No price-error report '\(id)' is visible to this caller.")
     }
 
     public func getPriceErrorReport(_ request: GetPriceErrorReportRequest, context: ServerContext) async throws

@@ -15,19 +15,30 @@ public enum AuditService {
     /// One descriptor per rpc: the name on the wire and the call kind.
     public enum Method {
         /// Audit events matching filters, oldest first, paged.
+        /// Roles: merchant (own), buyer (own), reviewer, admin.
         public static let listAuditEvents = MethodDescriptor(service: name, method: "ListAuditEvents", kind: .unary)
         /// One audit event.
+        /// Roles: merchant (own), buyer (own), reviewer, admin.
         public static let getAuditEvent = MethodDescriptor(service: name, method: "GetAuditEvent", kind: .unary)
 
         /// Every method of the service, in declaration order.
         public static let all: [MethodDescriptor] = [listAuditEvents, getAuditEvent]
+
+        /// Who may call each rpc, as its `Roles:` line declares, by fully-qualified
+        /// name; an rpc absent here may be called by no one.
+        public static let roles: [String: MethodRoles] = [
+            listAuditEvents.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords, "buyer": .ownRecords, "reviewer": .all, "admin": .all]),
+            getAuditEvent.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords, "buyer": .ownRecords, "reviewer": .all, "admin": .all]),
+        ]
     }
 
     /// What a server implements: one function per rpc.
     public protocol Handler: Sendable {
         /// Audit events matching filters, oldest first, paged.
+        /// Roles: merchant (own), buyer (own), reviewer, admin.
         func listAuditEvents(_ request: ListAuditEventsRequest, context: ServerContext) async throws -> ListAuditEventsResponse
         /// One audit event.
+        /// Roles: merchant (own), buyer (own), reviewer, admin.
         func getAuditEvent(_ request: GetAuditEventRequest, context: ServerContext) async throws -> GetAuditEventResponse
     }
 
@@ -38,11 +49,13 @@ public enum AuditService {
         public init(_ base: RPCClient) { self.base = base }
 
         /// Audit events matching filters, oldest first, paged.
+        /// Roles: merchant (own), buyer (own), reviewer, admin.
         public func listAuditEvents(_ request: ListAuditEventsRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> ListAuditEventsResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.listAuditEvents, serializer: { $0.serializedBytes() }, deserializer: { try ListAuditEventsResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// One audit event.
+        /// Roles: merchant (own), buyer (own), reviewer, admin.
         public func getAuditEvent(_ request: GetAuditEventRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> GetAuditEventResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.getAuditEvent, serializer: { $0.serializedBytes() }, deserializer: { try GetAuditEventResponse(serializedBytes: $0) }, options: options).message
         }
@@ -52,6 +65,7 @@ public enum AuditService {
 extension AuditService.Handler {
     /// Adds every method of protection.v1.AuditService to `router`: the method table the server dispatches on.
     public func register(into router: inout RPCRouter) {
+        router.declareRoles(AuditService.Method.roles)
         router.registerUnary(
             AuditService.Method.listAuditEvents,
             deserializer: { try ListAuditEventsRequest(serializedBytes: $0) },

@@ -14,21 +14,32 @@ public enum ClockService {
     /// One descriptor per rpc: the name on the wire and the call kind.
     public enum Method {
         /// Transitions due at or before a time, not yet applied, by due time.
+        /// Roles: reviewer, internal_service, admin.
         public static let listDueTransitions = MethodDescriptor(service: name, method: "ListDueTransitions", kind: .unary)
         /// Apply due transitions now (as the sweeper does): idempotently, audited,
         /// announced on the sanction watch.
+        /// Roles: internal_service, admin.
         public static let runDueTransitions = MethodDescriptor(service: name, method: "RunDueTransitions", kind: .unary)
 
         /// Every method of the service, in declaration order.
         public static let all: [MethodDescriptor] = [listDueTransitions, runDueTransitions]
+
+        /// Who may call each rpc, as its `Roles:` line declares, by fully-qualified
+        /// name; an rpc absent here may be called by no one.
+        public static let roles: [String: MethodRoles] = [
+            listDueTransitions.fullyQualifiedMethod: MethodRoles(["reviewer": .all, "internal_service": .all, "admin": .all]),
+            runDueTransitions.fullyQualifiedMethod: MethodRoles(["internal_service": .all, "admin": .all]),
+        ]
     }
 
     /// What a server implements: one function per rpc.
     public protocol Handler: Sendable {
         /// Transitions due at or before a time, not yet applied, by due time.
+        /// Roles: reviewer, internal_service, admin.
         func listDueTransitions(_ request: ListDueTransitionsRequest, context: ServerContext) async throws -> ListDueTransitionsResponse
         /// Apply due transitions now (as the sweeper does): idempotently, audited,
         /// announced on the sanction watch.
+        /// Roles: internal_service, admin.
         func runDueTransitions(_ request: RunDueTransitionsRequest, context: ServerContext) async throws -> RunDueTransitionsResponse
     }
 
@@ -39,12 +50,14 @@ public enum ClockService {
         public init(_ base: RPCClient) { self.base = base }
 
         /// Transitions due at or before a time, not yet applied, by due time.
+        /// Roles: reviewer, internal_service, admin.
         public func listDueTransitions(_ request: ListDueTransitionsRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> ListDueTransitionsResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.listDueTransitions, serializer: { $0.serializedBytes() }, deserializer: { try ListDueTransitionsResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// Apply due transitions now (as the sweeper does): idempotently, audited,
         /// announced on the sanction watch.
+        /// Roles: internal_service, admin.
         public func runDueTransitions(_ request: RunDueTransitionsRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> RunDueTransitionsResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.runDueTransitions, serializer: { $0.serializedBytes() }, deserializer: { try RunDueTransitionsResponse(serializedBytes: $0) }, options: options).message
         }
@@ -54,6 +67,7 @@ public enum ClockService {
 extension ClockService.Handler {
     /// Adds every method of protection.v1.ClockService to `router`: the method table the server dispatches on.
     public func register(into router: inout RPCRouter) {
+        router.declareRoles(ClockService.Method.roles)
         router.registerUnary(
             ClockService.Method.listDueTransitions,
             deserializer: { try ListDueTransitionsRequest(serializedBytes: $0) },

@@ -16,14 +16,25 @@ public enum DisputeService {
         /// Judge a dispute with the industry pack in force at `reported_at`: an
         /// outcome and the rules that decided it. Decides nothing on its own:
         /// callers act on the answer.
+        /// Roles: reviewer, internal_service.
         public static let adjudicateDispute = MethodDescriptor(service: name, method: "AdjudicateDispute", kind: .unary)
         /// Rule packs, per industry and version, drafts marked.
+        /// Roles: merchant, buyer, reviewer, internal_service, admin.
         public static let listDisputeRulePacks = MethodDescriptor(service: name, method: "ListDisputeRulePacks", kind: .unary)
         /// One rule pack.
+        /// Roles: merchant, buyer, reviewer, internal_service, admin.
         public static let getDisputeRulePack = MethodDescriptor(service: name, method: "GetDisputeRulePack", kind: .unary)
 
         /// Every method of the service, in declaration order.
         public static let all: [MethodDescriptor] = [adjudicateDispute, listDisputeRulePacks, getDisputeRulePack]
+
+        /// Who may call each rpc, as its `Roles:` line declares, by fully-qualified
+        /// name; an rpc absent here may be called by no one.
+        public static let roles: [String: MethodRoles] = [
+            adjudicateDispute.fullyQualifiedMethod: MethodRoles(["reviewer": .all, "internal_service": .all]),
+            listDisputeRulePacks.fullyQualifiedMethod: MethodRoles(["merchant": .all, "buyer": .all, "reviewer": .all, "internal_service": .all, "admin": .all]),
+            getDisputeRulePack.fullyQualifiedMethod: MethodRoles(["merchant": .all, "buyer": .all, "reviewer": .all, "internal_service": .all, "admin": .all]),
+        ]
     }
 
     /// What a server implements: one function per rpc.
@@ -31,10 +42,13 @@ public enum DisputeService {
         /// Judge a dispute with the industry pack in force at `reported_at`: an
         /// outcome and the rules that decided it. Decides nothing on its own:
         /// callers act on the answer.
+        /// Roles: reviewer, internal_service.
         func adjudicateDispute(_ request: AdjudicateDisputeRequest, context: ServerContext) async throws -> AdjudicateDisputeResponse
         /// Rule packs, per industry and version, drafts marked.
+        /// Roles: merchant, buyer, reviewer, internal_service, admin.
         func listDisputeRulePacks(_ request: ListDisputeRulePacksRequest, context: ServerContext) async throws -> ListDisputeRulePacksResponse
         /// One rule pack.
+        /// Roles: merchant, buyer, reviewer, internal_service, admin.
         func getDisputeRulePack(_ request: GetDisputeRulePackRequest, context: ServerContext) async throws -> GetDisputeRulePackResponse
     }
 
@@ -47,16 +61,19 @@ public enum DisputeService {
         /// Judge a dispute with the industry pack in force at `reported_at`: an
         /// outcome and the rules that decided it. Decides nothing on its own:
         /// callers act on the answer.
+        /// Roles: reviewer, internal_service.
         public func adjudicateDispute(_ request: AdjudicateDisputeRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> AdjudicateDisputeResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.adjudicateDispute, serializer: { $0.serializedBytes() }, deserializer: { try AdjudicateDisputeResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// Rule packs, per industry and version, drafts marked.
+        /// Roles: merchant, buyer, reviewer, internal_service, admin.
         public func listDisputeRulePacks(_ request: ListDisputeRulePacksRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> ListDisputeRulePacksResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.listDisputeRulePacks, serializer: { $0.serializedBytes() }, deserializer: { try ListDisputeRulePacksResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// One rule pack.
+        /// Roles: merchant, buyer, reviewer, internal_service, admin.
         public func getDisputeRulePack(_ request: GetDisputeRulePackRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> GetDisputeRulePackResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.getDisputeRulePack, serializer: { $0.serializedBytes() }, deserializer: { try GetDisputeRulePackResponse(serializedBytes: $0) }, options: options).message
         }
@@ -66,6 +83,7 @@ public enum DisputeService {
 extension DisputeService.Handler {
     /// Adds every method of protection.v1.DisputeService to `router`: the method table the server dispatches on.
     public func register(into router: inout RPCRouter) {
+        router.declareRoles(DisputeService.Method.roles)
         router.registerUnary(
             DisputeService.Method.adjudicateDispute,
             deserializer: { try AdjudicateDisputeRequest(serializedBytes: $0) },

@@ -14,21 +14,32 @@ public enum FactsService {
     /// One descriptor per rpc: the name on the wire and the call kind.
     public enum Method {
         /// Report a batch of facts, 1..1,000; one acknowledgement per fact.
+        /// Roles: internal_service.
         public static let reportFacts = MethodDescriptor(service: name, method: "ReportFacts", kind: .unary)
         /// Bidirectional streaming: send facts one per message; each is
         /// acknowledged on the response stream, in order, as it is stored.
+        /// Roles: internal_service.
         public static let streamFacts = MethodDescriptor(service: name, method: "StreamFacts", kind: .bidirectionalStreaming)
 
         /// Every method of the service, in declaration order.
         public static let all: [MethodDescriptor] = [reportFacts, streamFacts]
+
+        /// Who may call each rpc, as its `Roles:` line declares, by fully-qualified
+        /// name; an rpc absent here may be called by no one.
+        public static let roles: [String: MethodRoles] = [
+            reportFacts.fullyQualifiedMethod: MethodRoles(["internal_service": .all]),
+            streamFacts.fullyQualifiedMethod: MethodRoles(["internal_service": .all]),
+        ]
     }
 
     /// What a server implements: one function per rpc.
     public protocol Handler: Sendable {
         /// Report a batch of facts, 1..1,000; one acknowledgement per fact.
+        /// Roles: internal_service.
         func reportFacts(_ request: ReportFactsRequest, context: ServerContext) async throws -> ReportFactsResponse
         /// Bidirectional streaming: send facts one per message; each is
         /// acknowledged on the response stream, in order, as it is stored.
+        /// Roles: internal_service.
         func streamFacts(_ requests: RPCAsyncSequence<StreamFactsRequest>, writer: RPCWriter<StreamFactsResponse>, context: ServerContext) async throws
     }
 
@@ -39,12 +50,14 @@ public enum FactsService {
         public init(_ base: RPCClient) { self.base = base }
 
         /// Report a batch of facts, 1..1,000; one acknowledgement per fact.
+        /// Roles: internal_service.
         public func reportFacts(_ request: ReportFactsRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> ReportFactsResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.reportFacts, serializer: { $0.serializedBytes() }, deserializer: { try ReportFactsResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// Bidirectional streaming: send facts one per message; each is
         /// acknowledged on the response stream, in order, as it is stored.
+        /// Roles: internal_service.
         public func streamFacts<Result: Sendable>(metadata: Metadata = Metadata(), options: CallOptions = .defaults, requestProducer: @escaping @Sendable (RPCWriter<StreamFactsRequest>) async throws -> Void, onResponse: @escaping @Sendable (StreamingClientResponse<StreamFactsResponse>) async throws -> Result) async throws -> Result {
             try await base.bidirectionalStreaming(metadata: metadata, descriptor: Method.streamFacts, serializer: { $0.serializedBytes() }, deserializer: { try StreamFactsResponse(serializedBytes: $0) }, options: options, requestProducer: requestProducer, onResponse: onResponse)
         }
@@ -54,6 +67,7 @@ public enum FactsService {
 extension FactsService.Handler {
     /// Adds every method of protection.v1.FactsService to `router`: the method table the server dispatches on.
     public func register(into router: inout RPCRouter) {
+        router.declareRoles(FactsService.Method.roles)
         router.registerUnary(
             FactsService.Method.reportFacts,
             deserializer: { try ReportFactsRequest(serializedBytes: $0) },

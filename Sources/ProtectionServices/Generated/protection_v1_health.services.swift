@@ -14,19 +14,30 @@ public enum HealthService {
     /// One descriptor per rpc: the name on the wire and the call kind.
     public enum Method {
         /// The status of the server or of one service, now.
+        /// Roles: merchant, buyer, reviewer, internal_service, admin.
         public static let checkHealth = MethodDescriptor(service: name, method: "CheckHealth", kind: .unary)
         /// The status now, then each change, until the caller cancels.
+        /// Roles: merchant, buyer, reviewer, internal_service, admin.
         public static let watchHealth = MethodDescriptor(service: name, method: "WatchHealth", kind: .serverStreaming)
 
         /// Every method of the service, in declaration order.
         public static let all: [MethodDescriptor] = [checkHealth, watchHealth]
+
+        /// Who may call each rpc, as its `Roles:` line declares, by fully-qualified
+        /// name; an rpc absent here may be called by no one.
+        public static let roles: [String: MethodRoles] = [
+            checkHealth.fullyQualifiedMethod: MethodRoles(["merchant": .all, "buyer": .all, "reviewer": .all, "internal_service": .all, "admin": .all]),
+            watchHealth.fullyQualifiedMethod: MethodRoles(["merchant": .all, "buyer": .all, "reviewer": .all, "internal_service": .all, "admin": .all]),
+        ]
     }
 
     /// What a server implements: one function per rpc.
     public protocol Handler: Sendable {
         /// The status of the server or of one service, now.
+        /// Roles: merchant, buyer, reviewer, internal_service, admin.
         func checkHealth(_ request: CheckHealthRequest, context: ServerContext) async throws -> CheckHealthResponse
         /// The status now, then each change, until the caller cancels.
+        /// Roles: merchant, buyer, reviewer, internal_service, admin.
         func watchHealth(_ request: WatchHealthRequest, writer: RPCWriter<WatchHealthResponse>, context: ServerContext) async throws
     }
 
@@ -37,11 +48,13 @@ public enum HealthService {
         public init(_ base: RPCClient) { self.base = base }
 
         /// The status of the server or of one service, now.
+        /// Roles: merchant, buyer, reviewer, internal_service, admin.
         public func checkHealth(_ request: CheckHealthRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> CheckHealthResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.checkHealth, serializer: { $0.serializedBytes() }, deserializer: { try CheckHealthResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// The status now, then each change, until the caller cancels.
+        /// Roles: merchant, buyer, reviewer, internal_service, admin.
         public func watchHealth<Result: Sendable>(_ request: WatchHealthRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults, onResponse: @escaping @Sendable (StreamingClientResponse<WatchHealthResponse>) async throws -> Result) async throws -> Result {
             try await base.serverStreaming(request: request, metadata: metadata, descriptor: Method.watchHealth, serializer: { $0.serializedBytes() }, deserializer: { try WatchHealthResponse(serializedBytes: $0) }, options: options, onResponse: onResponse)
         }
@@ -51,6 +64,7 @@ public enum HealthService {
 extension HealthService.Handler {
     /// Adds every method of protection.v1.HealthService to `router`: the method table the server dispatches on.
     public func register(into router: inout RPCRouter) {
+        router.declareRoles(HealthService.Method.roles)
         router.registerUnary(
             HealthService.Method.checkHealth,
             deserializer: { try CheckHealthRequest(serializedBytes: $0) },

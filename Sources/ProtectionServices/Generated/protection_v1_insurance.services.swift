@@ -14,53 +14,88 @@ public enum ReturnInsuranceService {
     /// One descriptor per rpc: the name on the wire and the call kind.
     public enum Method {
         /// Enrol a merchant, or switch its mode (MERCHANT_PAID or BUYER_OPT_IN).
+        /// Roles: merchant (own).
         public static let enrollReturnInsurance = MethodDescriptor(service: name, method: "EnrollReturnInsurance", kind: .unary)
         /// Withdraw a merchant's enrolment.
+        /// Roles: merchant (own).
         public static let withdrawReturnInsurance = MethodDescriptor(service: name, method: "WithdrawReturnInsurance", kind: .unary)
         /// A merchant's current enrolment.
+        /// Roles: merchant (own), reviewer, internal_service.
         public static let getReturnInsuranceEnrollment = MethodDescriptor(service: name, method: "GetReturnInsuranceEnrollment", kind: .unary)
         /// A Taobao merchant chooses whether insurance applies in a promotion;
         /// FAILED_PRECONDITION (ALWAYS_COVERED) for Tmall merchants.
+        /// Roles: merchant (own).
         public static let setPromotionInsuranceParticipation = MethodDescriptor(service: name, method: "SetPromotionInsuranceParticipation", kind: .unary)
         /// A merchant's participation per promotion, including Tmall's fixed cover.
+        /// Roles: merchant (own), reviewer, internal_service.
         public static let listPromotionInsuranceParticipations = MethodDescriptor(service: name, method: "ListPromotionInsuranceParticipations", kind: .unary)
         /// Quote for one order: covered or not, premium and payout cap.
+        /// Roles: merchant (own), buyer (own), internal_service.
         public static let quoteReturnInsurance = MethodDescriptor(service: name, method: "QuoteReturnInsurance", kind: .unary)
         /// The buyer turns insurance on for an order (BUYER_OPT_IN merchants).
+        /// Roles: buyer (own), internal_service.
         public static let optInReturnInsurance = MethodDescriptor(service: name, method: "OptInReturnInsurance", kind: .unary)
         /// One claim.
+        /// Roles: merchant (own), buyer (own), reviewer, internal_service.
         public static let getReturnInsuranceClaim = MethodDescriptor(service: name, method: "GetReturnInsuranceClaim", kind: .unary)
         /// Claims matching filters, paged.
+        /// Roles: merchant (own), buyer (own), reviewer, internal_service.
         public static let listReturnInsuranceClaims = MethodDescriptor(service: name, method: "ListReturnInsuranceClaims", kind: .unary)
         /// A merchant's cost report for a period.
+        /// Roles: merchant (own), reviewer, internal_service.
         public static let getReturnInsuranceCostReport = MethodDescriptor(service: name, method: "GetReturnInsuranceCostReport", kind: .unary)
 
         /// Every method of the service, in declaration order.
         public static let all: [MethodDescriptor] = [enrollReturnInsurance, withdrawReturnInsurance, getReturnInsuranceEnrollment, setPromotionInsuranceParticipation, listPromotionInsuranceParticipations, quoteReturnInsurance, optInReturnInsurance, getReturnInsuranceClaim, listReturnInsuranceClaims, getReturnInsuranceCostReport]
+
+        /// Who may call each rpc, as its `Roles:` line declares, by fully-qualified
+        /// name; an rpc absent here may be called by no one.
+        public static let roles: [String: MethodRoles] = [
+            enrollReturnInsurance.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords]),
+            withdrawReturnInsurance.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords]),
+            getReturnInsuranceEnrollment.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords, "reviewer": .all, "internal_service": .all]),
+            setPromotionInsuranceParticipation.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords]),
+            listPromotionInsuranceParticipations.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords, "reviewer": .all, "internal_service": .all]),
+            quoteReturnInsurance.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords, "buyer": .ownRecords, "internal_service": .all]),
+            optInReturnInsurance.fullyQualifiedMethod: MethodRoles(["buyer": .ownRecords, "internal_service": .all]),
+            getReturnInsuranceClaim.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords, "buyer": .ownRecords, "reviewer": .all, "internal_service": .all]),
+            listReturnInsuranceClaims.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords, "buyer": .ownRecords, "reviewer": .all, "internal_service": .all]),
+            getReturnInsuranceCostReport.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords, "reviewer": .all, "internal_service": .all]),
+        ]
     }
 
     /// What a server implements: one function per rpc.
     public protocol Handler: Sendable {
         /// Enrol a merchant, or switch its mode (MERCHANT_PAID or BUYER_OPT_IN).
+        /// Roles: merchant (own).
         func enrollReturnInsurance(_ request: EnrollReturnInsuranceRequest, context: ServerContext) async throws -> EnrollReturnInsuranceResponse
         /// Withdraw a merchant's enrolment.
+        /// Roles: merchant (own).
         func withdrawReturnInsurance(_ request: WithdrawReturnInsuranceRequest, context: ServerContext) async throws -> WithdrawReturnInsuranceResponse
         /// A merchant's current enrolment.
+        /// Roles: merchant (own), reviewer, internal_service.
         func getReturnInsuranceEnrollment(_ request: GetReturnInsuranceEnrollmentRequest, context: ServerContext) async throws -> GetReturnInsuranceEnrollmentResponse
         /// A Taobao merchant chooses whether insurance applies in a promotion;
         /// FAILED_PRECONDITION (ALWAYS_COVERED) for Tmall merchants.
+        /// Roles: merchant (own).
         func setPromotionInsuranceParticipation(_ request: SetPromotionInsuranceParticipationRequest, context: ServerContext) async throws -> SetPromotionInsuranceParticipationResponse
         /// A merchant's participation per promotion, including Tmall's fixed cover.
+        /// Roles: merchant (own), reviewer, internal_service.
         func listPromotionInsuranceParticipations(_ request: ListPromotionInsuranceParticipationsRequest, context: ServerContext) async throws -> ListPromotionInsuranceParticipationsResponse
         /// Quote for one order: covered or not, premium and payout cap.
+        /// Roles: merchant (own), buyer (own), internal_service.
         func quoteReturnInsurance(_ request: QuoteReturnInsuranceRequest, context: ServerContext) async throws -> QuoteReturnInsuranceResponse
         /// The buyer turns insurance on for an order (BUYER_OPT_IN merchants).
+        /// Roles: buyer (own), internal_service.
         func optInReturnInsurance(_ request: OptInReturnInsuranceRequest, context: ServerContext) async throws -> OptInReturnInsuranceResponse
         /// One claim.
+        /// Roles: merchant (own), buyer (own), reviewer, internal_service.
         func getReturnInsuranceClaim(_ request: GetReturnInsuranceClaimRequest, context: ServerContext) async throws -> GetReturnInsuranceClaimResponse
         /// Claims matching filters, paged.
+        /// Roles: merchant (own), buyer (own), reviewer, internal_service.
         func listReturnInsuranceClaims(_ request: ListReturnInsuranceClaimsRequest, context: ServerContext) async throws -> ListReturnInsuranceClaimsResponse
         /// A merchant's cost report for a period.
+        /// Roles: merchant (own), reviewer, internal_service.
         func getReturnInsuranceCostReport(_ request: GetReturnInsuranceCostReportRequest, context: ServerContext) async throws -> GetReturnInsuranceCostReportResponse
     }
 
@@ -71,52 +106,62 @@ public enum ReturnInsuranceService {
         public init(_ base: RPCClient) { self.base = base }
 
         /// Enrol a merchant, or switch its mode (MERCHANT_PAID or BUYER_OPT_IN).
+        /// Roles: merchant (own).
         public func enrollReturnInsurance(_ request: EnrollReturnInsuranceRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> EnrollReturnInsuranceResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.enrollReturnInsurance, serializer: { $0.serializedBytes() }, deserializer: { try EnrollReturnInsuranceResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// Withdraw a merchant's enrolment.
+        /// Roles: merchant (own).
         public func withdrawReturnInsurance(_ request: WithdrawReturnInsuranceRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> WithdrawReturnInsuranceResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.withdrawReturnInsurance, serializer: { $0.serializedBytes() }, deserializer: { try WithdrawReturnInsuranceResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// A merchant's current enrolment.
+        /// Roles: merchant (own), reviewer, internal_service.
         public func getReturnInsuranceEnrollment(_ request: GetReturnInsuranceEnrollmentRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> GetReturnInsuranceEnrollmentResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.getReturnInsuranceEnrollment, serializer: { $0.serializedBytes() }, deserializer: { try GetReturnInsuranceEnrollmentResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// A Taobao merchant chooses whether insurance applies in a promotion;
         /// FAILED_PRECONDITION (ALWAYS_COVERED) for Tmall merchants.
+        /// Roles: merchant (own).
         public func setPromotionInsuranceParticipation(_ request: SetPromotionInsuranceParticipationRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> SetPromotionInsuranceParticipationResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.setPromotionInsuranceParticipation, serializer: { $0.serializedBytes() }, deserializer: { try SetPromotionInsuranceParticipationResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// A merchant's participation per promotion, including Tmall's fixed cover.
+        /// Roles: merchant (own), reviewer, internal_service.
         public func listPromotionInsuranceParticipations(_ request: ListPromotionInsuranceParticipationsRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> ListPromotionInsuranceParticipationsResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.listPromotionInsuranceParticipations, serializer: { $0.serializedBytes() }, deserializer: { try ListPromotionInsuranceParticipationsResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// Quote for one order: covered or not, premium and payout cap.
+        /// Roles: merchant (own), buyer (own), internal_service.
         public func quoteReturnInsurance(_ request: QuoteReturnInsuranceRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> QuoteReturnInsuranceResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.quoteReturnInsurance, serializer: { $0.serializedBytes() }, deserializer: { try QuoteReturnInsuranceResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// The buyer turns insurance on for an order (BUYER_OPT_IN merchants).
+        /// Roles: buyer (own), internal_service.
         public func optInReturnInsurance(_ request: OptInReturnInsuranceRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> OptInReturnInsuranceResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.optInReturnInsurance, serializer: { $0.serializedBytes() }, deserializer: { try OptInReturnInsuranceResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// One claim.
+        /// Roles: merchant (own), buyer (own), reviewer, internal_service.
         public func getReturnInsuranceClaim(_ request: GetReturnInsuranceClaimRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> GetReturnInsuranceClaimResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.getReturnInsuranceClaim, serializer: { $0.serializedBytes() }, deserializer: { try GetReturnInsuranceClaimResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// Claims matching filters, paged.
+        /// Roles: merchant (own), buyer (own), reviewer, internal_service.
         public func listReturnInsuranceClaims(_ request: ListReturnInsuranceClaimsRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> ListReturnInsuranceClaimsResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.listReturnInsuranceClaims, serializer: { $0.serializedBytes() }, deserializer: { try ListReturnInsuranceClaimsResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// A merchant's cost report for a period.
+        /// Roles: merchant (own), reviewer, internal_service.
         public func getReturnInsuranceCostReport(_ request: GetReturnInsuranceCostReportRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> GetReturnInsuranceCostReportResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.getReturnInsuranceCostReport, serializer: { $0.serializedBytes() }, deserializer: { try GetReturnInsuranceCostReportResponse(serializedBytes: $0) }, options: options).message
         }
@@ -126,6 +171,7 @@ public enum ReturnInsuranceService {
 extension ReturnInsuranceService.Handler {
     /// Adds every method of protection.v1.ReturnInsuranceService to `router`: the method table the server dispatches on.
     public func register(into router: inout RPCRouter) {
+        router.declareRoles(ReturnInsuranceService.Method.roles)
         router.registerUnary(
             ReturnInsuranceService.Method.enrollReturnInsurance,
             deserializer: { try EnrollReturnInsuranceRequest(serializedBytes: $0) },

@@ -18,47 +18,86 @@ public enum IntegrityService {
         /// click). Refused whole, with the unmet requirements, when evidence is
         /// missing or the merchant's stage/tier does not allow the type;
         /// ALREADY_EXISTS when an open complaint has the same order and type.
+        /// Roles: merchant (own).
         public static let fileComplaint = MethodDescriptor(service: name, method: "FileComplaint", kind: .unary)
         /// The merchant adds evidence (in NEEDS_EVIDENCE before the deadline, or
         /// before a decision); a NEEDS_EVIDENCE case returns to UNDER_REVIEW.
+        /// Roles: merchant (own).
         public static let addComplaintEvidence = MethodDescriptor(service: name, method: "AddComplaintEvidence", kind: .unary)
         /// A reviewer takes a SUBMITTED or SENIOR_REVIEW case.
+        /// Roles: reviewer.
         public static let startComplaintReview = MethodDescriptor(service: name, method: "StartComplaintReview", kind: .unary)
         /// A reviewer decides: CONFIRM, REJECT or REQUEST_EVIDENCE, with a reason code.
+        /// Roles: reviewer.
         public static let decideComplaint = MethodDescriptor(service: name, method: "DecideComplaint", kind: .unary)
         /// The buyer appeals a CONFIRMED case within the appeal window.
+        /// Roles: buyer (own).
         public static let fileAppeal = MethodDescriptor(service: name, method: "FileAppeal", kind: .unary)
         /// A reviewer decides an appeal: UPHOLD or OVERTURN; overturning reverses
         /// consequences, ledger entry, sanctions and insurance refusals.
+        /// Roles: reviewer.
         public static let decideAppeal = MethodDescriptor(service: name, method: "DecideAppeal", kind: .unary)
         /// One complaint.
+        /// Roles: merchant (own), buyer (own), reviewer.
         public static let getComplaint = MethodDescriptor(service: name, method: "GetComplaint", kind: .unary)
         /// Complaints matching filters, newest first, paged (also the review queues).
+        /// Roles: merchant (own), buyer (own), reviewer.
         public static let listComplaints = MethodDescriptor(service: name, method: "ListComplaints", kind: .unary)
         /// Which complaint types a merchant may file now and what each requires.
+        /// Roles: merchant (own), reviewer.
         public static let describeComplaintTypes = MethodDescriptor(service: name, method: "DescribeComplaintTypes", kind: .unary)
         /// Client-streaming bulk import: one complaint per request message; the
         /// single response lists a result per item.
+        /// Roles: internal_service.
         public static let importComplaints = MethodDescriptor(service: name, method: "ImportComplaints", kind: .clientStreaming)
         /// A buyer's integrity record: ledger, active points, sanctions.
+        /// Roles: merchant (own), buyer (own), reviewer, internal_service.
         public static let getIntegrityRecord = MethodDescriptor(service: name, method: "GetIntegrityRecord", kind: .unary)
         /// Sanctions matching filters, paged.
+        /// Roles: merchant (own), buyer (own), reviewer, internal_service.
         public static let listSanctions = MethodDescriptor(service: name, method: "ListSanctions", kind: .unary)
         /// Hot path: may this buyer order at this store now?
+        /// Roles: merchant (own), buyer (own), internal_service.
         public static let checkOrderAllowed = MethodDescriptor(service: name, method: "CheckOrderAllowed", kind: .unary)
         /// Hot path: the order check for every store in a cart at once.
+        /// Roles: buyer (own), internal_service.
         public static let checkCartAllowed = MethodDescriptor(service: name, method: "CheckCartAllowed", kind: .unary)
         /// Hot path: may this buyer's after-sales request on this order proceed,
         /// and may the platform intervene proactively?
+        /// Roles: buyer (own), internal_service.
         public static let checkAfterSalesAllowed = MethodDescriptor(service: name, method: "CheckAfterSalesAllowed", kind: .unary)
         /// The one-click return-risk warning: LOW/MEDIUM/HIGH with score and facts.
+        /// Roles: merchant (own), internal_service.
         public static let assessReturnRisk = MethodDescriptor(service: name, method: "AssessReturnRisk", kind: .unary)
         /// Server-streaming: sanction changes in log order, resuming after a
         /// sequence number; then live changes, with heartbeats when idle.
+        /// Roles: merchant (own), buyer (own), internal_service.
         public static let watchSanctions = MethodDescriptor(service: name, method: "WatchSanctions", kind: .serverStreaming)
 
         /// Every method of the service, in declaration order.
         public static let all: [MethodDescriptor] = [fileComplaint, addComplaintEvidence, startComplaintReview, decideComplaint, fileAppeal, decideAppeal, getComplaint, listComplaints, describeComplaintTypes, importComplaints, getIntegrityRecord, listSanctions, checkOrderAllowed, checkCartAllowed, checkAfterSalesAllowed, assessReturnRisk, watchSanctions]
+
+        /// Who may call each rpc, as its `Roles:` line declares, by fully-qualified
+        /// name; an rpc absent here may be called by no one.
+        public static let roles: [String: MethodRoles] = [
+            fileComplaint.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords]),
+            addComplaintEvidence.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords]),
+            startComplaintReview.fullyQualifiedMethod: MethodRoles(["reviewer": .all]),
+            decideComplaint.fullyQualifiedMethod: MethodRoles(["reviewer": .all]),
+            fileAppeal.fullyQualifiedMethod: MethodRoles(["buyer": .ownRecords]),
+            decideAppeal.fullyQualifiedMethod: MethodRoles(["reviewer": .all]),
+            getComplaint.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords, "buyer": .ownRecords, "reviewer": .all]),
+            listComplaints.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords, "buyer": .ownRecords, "reviewer": .all]),
+            describeComplaintTypes.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords, "reviewer": .all]),
+            importComplaints.fullyQualifiedMethod: MethodRoles(["internal_service": .all]),
+            getIntegrityRecord.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords, "buyer": .ownRecords, "reviewer": .all, "internal_service": .all]),
+            listSanctions.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords, "buyer": .ownRecords, "reviewer": .all, "internal_service": .all]),
+            checkOrderAllowed.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords, "buyer": .ownRecords, "internal_service": .all]),
+            checkCartAllowed.fullyQualifiedMethod: MethodRoles(["buyer": .ownRecords, "internal_service": .all]),
+            checkAfterSalesAllowed.fullyQualifiedMethod: MethodRoles(["buyer": .ownRecords, "internal_service": .all]),
+            assessReturnRisk.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords, "internal_service": .all]),
+            watchSanctions.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords, "buyer": .ownRecords, "internal_service": .all]),
+        ]
     }
 
     /// What a server implements: one function per rpc.
@@ -67,43 +106,60 @@ public enum IntegrityService {
         /// click). Refused whole, with the unmet requirements, when evidence is
         /// missing or the merchant's stage/tier does not allow the type;
         /// ALREADY_EXISTS when an open complaint has the same order and type.
+        /// Roles: merchant (own).
         func fileComplaint(_ request: FileComplaintRequest, context: ServerContext) async throws -> FileComplaintResponse
         /// The merchant adds evidence (in NEEDS_EVIDENCE before the deadline, or
         /// before a decision); a NEEDS_EVIDENCE case returns to UNDER_REVIEW.
+        /// Roles: merchant (own).
         func addComplaintEvidence(_ request: AddComplaintEvidenceRequest, context: ServerContext) async throws -> AddComplaintEvidenceResponse
         /// A reviewer takes a SUBMITTED or SENIOR_REVIEW case.
+        /// Roles: reviewer.
         func startComplaintReview(_ request: StartComplaintReviewRequest, context: ServerContext) async throws -> StartComplaintReviewResponse
         /// A reviewer decides: CONFIRM, REJECT or REQUEST_EVIDENCE, with a reason code.
+        /// Roles: reviewer.
         func decideComplaint(_ request: DecideComplaintRequest, context: ServerContext) async throws -> DecideComplaintResponse
         /// The buyer appeals a CONFIRMED case within the appeal window.
+        /// Roles: buyer (own).
         func fileAppeal(_ request: FileAppealRequest, context: ServerContext) async throws -> FileAppealResponse
         /// A reviewer decides an appeal: UPHOLD or OVERTURN; overturning reverses
         /// consequences, ledger entry, sanctions and insurance refusals.
+        /// Roles: reviewer.
         func decideAppeal(_ request: DecideAppealRequest, context: ServerContext) async throws -> DecideAppealResponse
         /// One complaint.
+        /// Roles: merchant (own), buyer (own), reviewer.
         func getComplaint(_ request: GetComplaintRequest, context: ServerContext) async throws -> GetComplaintResponse
         /// Complaints matching filters, newest first, paged (also the review queues).
+        /// Roles: merchant (own), buyer (own), reviewer.
         func listComplaints(_ request: ListComplaintsRequest, context: ServerContext) async throws -> ListComplaintsResponse
         /// Which complaint types a merchant may file now and what each requires.
+        /// Roles: merchant (own), reviewer.
         func describeComplaintTypes(_ request: DescribeComplaintTypesRequest, context: ServerContext) async throws -> DescribeComplaintTypesResponse
         /// Client-streaming bulk import: one complaint per request message; the
         /// single response lists a result per item.
+        /// Roles: internal_service.
         func importComplaints(_ requests: RPCAsyncSequence<ImportComplaintsRequest>, context: ServerContext) async throws -> ImportComplaintsResponse
         /// A buyer's integrity record: ledger, active points, sanctions.
+        /// Roles: merchant (own), buyer (own), reviewer, internal_service.
         func getIntegrityRecord(_ request: GetIntegrityRecordRequest, context: ServerContext) async throws -> GetIntegrityRecordResponse
         /// Sanctions matching filters, paged.
+        /// Roles: merchant (own), buyer (own), reviewer, internal_service.
         func listSanctions(_ request: ListSanctionsRequest, context: ServerContext) async throws -> ListSanctionsResponse
         /// Hot path: may this buyer order at this store now?
+        /// Roles: merchant (own), buyer (own), internal_service.
         func checkOrderAllowed(_ request: CheckOrderAllowedRequest, context: ServerContext) async throws -> CheckOrderAllowedResponse
         /// Hot path: the order check for every store in a cart at once.
+        /// Roles: buyer (own), internal_service.
         func checkCartAllowed(_ request: CheckCartAllowedRequest, context: ServerContext) async throws -> CheckCartAllowedResponse
         /// Hot path: may this buyer's after-sales request on this order proceed,
         /// and may the platform intervene proactively?
+        /// Roles: buyer (own), internal_service.
         func checkAfterSalesAllowed(_ request: CheckAfterSalesAllowedRequest, context: ServerContext) async throws -> CheckAfterSalesAllowedResponse
         /// The one-click return-risk warning: LOW/MEDIUM/HIGH with score and facts.
+        /// Roles: merchant (own), internal_service.
         func assessReturnRisk(_ request: AssessReturnRiskRequest, context: ServerContext) async throws -> AssessReturnRiskResponse
         /// Server-streaming: sanction changes in log order, resuming after a
         /// sequence number; then live changes, with heartbeats when idle.
+        /// Roles: merchant (own), buyer (own), internal_service.
         func watchSanctions(_ request: WatchSanctionsRequest, writer: RPCWriter<WatchSanctionsResponse>, context: ServerContext) async throws
     }
 
@@ -117,91 +173,108 @@ public enum IntegrityService {
         /// click). Refused whole, with the unmet requirements, when evidence is
         /// missing or the merchant's stage/tier does not allow the type;
         /// ALREADY_EXISTS when an open complaint has the same order and type.
+        /// Roles: merchant (own).
         public func fileComplaint(_ request: FileComplaintRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> FileComplaintResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.fileComplaint, serializer: { $0.serializedBytes() }, deserializer: { try FileComplaintResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// The merchant adds evidence (in NEEDS_EVIDENCE before the deadline, or
         /// before a decision); a NEEDS_EVIDENCE case returns to UNDER_REVIEW.
+        /// Roles: merchant (own).
         public func addComplaintEvidence(_ request: AddComplaintEvidenceRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> AddComplaintEvidenceResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.addComplaintEvidence, serializer: { $0.serializedBytes() }, deserializer: { try AddComplaintEvidenceResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// A reviewer takes a SUBMITTED or SENIOR_REVIEW case.
+        /// Roles: reviewer.
         public func startComplaintReview(_ request: StartComplaintReviewRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> StartComplaintReviewResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.startComplaintReview, serializer: { $0.serializedBytes() }, deserializer: { try StartComplaintReviewResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// A reviewer decides: CONFIRM, REJECT or REQUEST_EVIDENCE, with a reason code.
+        /// Roles: reviewer.
         public func decideComplaint(_ request: DecideComplaintRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> DecideComplaintResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.decideComplaint, serializer: { $0.serializedBytes() }, deserializer: { try DecideComplaintResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// The buyer appeals a CONFIRMED case within the appeal window.
+        /// Roles: buyer (own).
         public func fileAppeal(_ request: FileAppealRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> FileAppealResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.fileAppeal, serializer: { $0.serializedBytes() }, deserializer: { try FileAppealResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// A reviewer decides an appeal: UPHOLD or OVERTURN; overturning reverses
         /// consequences, ledger entry, sanctions and insurance refusals.
+        /// Roles: reviewer.
         public func decideAppeal(_ request: DecideAppealRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> DecideAppealResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.decideAppeal, serializer: { $0.serializedBytes() }, deserializer: { try DecideAppealResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// One complaint.
+        /// Roles: merchant (own), buyer (own), reviewer.
         public func getComplaint(_ request: GetComplaintRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> GetComplaintResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.getComplaint, serializer: { $0.serializedBytes() }, deserializer: { try GetComplaintResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// Complaints matching filters, newest first, paged (also the review queues).
+        /// Roles: merchant (own), buyer (own), reviewer.
         public func listComplaints(_ request: ListComplaintsRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> ListComplaintsResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.listComplaints, serializer: { $0.serializedBytes() }, deserializer: { try ListComplaintsResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// Which complaint types a merchant may file now and what each requires.
+        /// Roles: merchant (own), reviewer.
         public func describeComplaintTypes(_ request: DescribeComplaintTypesRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> DescribeComplaintTypesResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.describeComplaintTypes, serializer: { $0.serializedBytes() }, deserializer: { try DescribeComplaintTypesResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// Client-streaming bulk import: one complaint per request message; the
         /// single response lists a result per item.
+        /// Roles: internal_service.
         public func importComplaints(metadata: Metadata = Metadata(), options: CallOptions = .defaults, requestProducer: @escaping @Sendable (RPCWriter<ImportComplaintsRequest>) async throws -> Void) async throws -> ImportComplaintsResponse {
             try await base.clientStreaming(metadata: metadata, descriptor: Method.importComplaints, serializer: { $0.serializedBytes() }, deserializer: { try ImportComplaintsResponse(serializedBytes: $0) }, options: options, requestProducer: requestProducer).message
         }
 
         /// A buyer's integrity record: ledger, active points, sanctions.
+        /// Roles: merchant (own), buyer (own), reviewer, internal_service.
         public func getIntegrityRecord(_ request: GetIntegrityRecordRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> GetIntegrityRecordResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.getIntegrityRecord, serializer: { $0.serializedBytes() }, deserializer: { try GetIntegrityRecordResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// Sanctions matching filters, paged.
+        /// Roles: merchant (own), buyer (own), reviewer, internal_service.
         public func listSanctions(_ request: ListSanctionsRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> ListSanctionsResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.listSanctions, serializer: { $0.serializedBytes() }, deserializer: { try ListSanctionsResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// Hot path: may this buyer order at this store now?
+        /// Roles: merchant (own), buyer (own), internal_service.
         public func checkOrderAllowed(_ request: CheckOrderAllowedRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> CheckOrderAllowedResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.checkOrderAllowed, serializer: { $0.serializedBytes() }, deserializer: { try CheckOrderAllowedResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// Hot path: the order check for every store in a cart at once.
+        /// Roles: buyer (own), internal_service.
         public func checkCartAllowed(_ request: CheckCartAllowedRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> CheckCartAllowedResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.checkCartAllowed, serializer: { $0.serializedBytes() }, deserializer: { try CheckCartAllowedResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// Hot path: may this buyer's after-sales request on this order proceed,
         /// and may the platform intervene proactively?
+        /// Roles: buyer (own), internal_service.
         public func checkAfterSalesAllowed(_ request: CheckAfterSalesAllowedRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> CheckAfterSalesAllowedResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.checkAfterSalesAllowed, serializer: { $0.serializedBytes() }, deserializer: { try CheckAfterSalesAllowedResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// The one-click return-risk warning: LOW/MEDIUM/HIGH with score and facts.
+        /// Roles: merchant (own), internal_service.
         public func assessReturnRisk(_ request: AssessReturnRiskRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> AssessReturnRiskResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.assessReturnRisk, serializer: { $0.serializedBytes() }, deserializer: { try AssessReturnRiskResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// Server-streaming: sanction changes in log order, resuming after a
         /// sequence number; then live changes, with heartbeats when idle.
+        /// Roles: merchant (own), buyer (own), internal_service.
         public func watchSanctions<Result: Sendable>(_ request: WatchSanctionsRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults, onResponse: @escaping @Sendable (StreamingClientResponse<WatchSanctionsResponse>) async throws -> Result) async throws -> Result {
             try await base.serverStreaming(request: request, metadata: metadata, descriptor: Method.watchSanctions, serializer: { $0.serializedBytes() }, deserializer: { try WatchSanctionsResponse(serializedBytes: $0) }, options: options, onResponse: onResponse)
         }
@@ -211,6 +284,7 @@ public enum IntegrityService {
 extension IntegrityService.Handler {
     /// Adds every method of protection.v1.IntegrityService to `router`: the method table the server dispatches on.
     public func register(into router: inout RPCRouter) {
+        router.declareRoles(IntegrityService.Method.roles)
         router.registerUnary(
             IntegrityService.Method.fileComplaint,
             deserializer: { try FileComplaintRequest(serializedBytes: $0) },

@@ -15,26 +15,40 @@ public enum MerchantService {
     public enum Method {
         /// A merchant's tier, rollout stage, filing eligibility and rights, all
         /// derived by the server.
+        /// Roles: merchant (own), reviewer, internal_service.
         public static let getMerchantRights = MethodDescriptor(service: name, method: "GetMerchantRights", kind: .unary)
         /// The white-box experience score: every indicator's value, weight and
         /// contribution, excluded cases and why, the tier, what the next tier needs.
+        /// Roles: merchant (own), reviewer, internal_service.
         public static let explainExperienceScore = MethodDescriptor(service: name, method: "ExplainExperienceScore", kind: .unary)
         /// Refund analysis for a period: reasons, abnormal share, excluded cases.
+        /// Roles: merchant (own), reviewer.
         public static let getRefundAnalysis = MethodDescriptor(service: name, method: "GetRefundAnalysis", kind: .unary)
 
         /// Every method of the service, in declaration order.
         public static let all: [MethodDescriptor] = [getMerchantRights, explainExperienceScore, getRefundAnalysis]
+
+        /// Who may call each rpc, as its `Roles:` line declares, by fully-qualified
+        /// name; an rpc absent here may be called by no one.
+        public static let roles: [String: MethodRoles] = [
+            getMerchantRights.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords, "reviewer": .all, "internal_service": .all]),
+            explainExperienceScore.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords, "reviewer": .all, "internal_service": .all]),
+            getRefundAnalysis.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords, "reviewer": .all]),
+        ]
     }
 
     /// What a server implements: one function per rpc.
     public protocol Handler: Sendable {
         /// A merchant's tier, rollout stage, filing eligibility and rights, all
         /// derived by the server.
+        /// Roles: merchant (own), reviewer, internal_service.
         func getMerchantRights(_ request: GetMerchantRightsRequest, context: ServerContext) async throws -> GetMerchantRightsResponse
         /// The white-box experience score: every indicator's value, weight and
         /// contribution, excluded cases and why, the tier, what the next tier needs.
+        /// Roles: merchant (own), reviewer, internal_service.
         func explainExperienceScore(_ request: ExplainExperienceScoreRequest, context: ServerContext) async throws -> ExplainExperienceScoreResponse
         /// Refund analysis for a period: reasons, abnormal share, excluded cases.
+        /// Roles: merchant (own), reviewer.
         func getRefundAnalysis(_ request: GetRefundAnalysisRequest, context: ServerContext) async throws -> GetRefundAnalysisResponse
     }
 
@@ -46,17 +60,20 @@ public enum MerchantService {
 
         /// A merchant's tier, rollout stage, filing eligibility and rights, all
         /// derived by the server.
+        /// Roles: merchant (own), reviewer, internal_service.
         public func getMerchantRights(_ request: GetMerchantRightsRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> GetMerchantRightsResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.getMerchantRights, serializer: { $0.serializedBytes() }, deserializer: { try GetMerchantRightsResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// The white-box experience score: every indicator's value, weight and
         /// contribution, excluded cases and why, the tier, what the next tier needs.
+        /// Roles: merchant (own), reviewer, internal_service.
         public func explainExperienceScore(_ request: ExplainExperienceScoreRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> ExplainExperienceScoreResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.explainExperienceScore, serializer: { $0.serializedBytes() }, deserializer: { try ExplainExperienceScoreResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// Refund analysis for a period: reasons, abnormal share, excluded cases.
+        /// Roles: merchant (own), reviewer.
         public func getRefundAnalysis(_ request: GetRefundAnalysisRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> GetRefundAnalysisResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.getRefundAnalysis, serializer: { $0.serializedBytes() }, deserializer: { try GetRefundAnalysisResponse(serializedBytes: $0) }, options: options).message
         }
@@ -66,6 +83,7 @@ public enum MerchantService {
 extension MerchantService.Handler {
     /// Adds every method of protection.v1.MerchantService to `router`: the method table the server dispatches on.
     public func register(into router: inout RPCRouter) {
+        router.declareRoles(MerchantService.Method.roles)
         router.registerUnary(
             MerchantService.Method.getMerchantRights,
             deserializer: { try GetMerchantRightsRequest(serializedBytes: $0) },

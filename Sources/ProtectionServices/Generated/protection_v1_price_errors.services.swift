@@ -15,28 +15,45 @@ public enum PriceErrorService {
     public enum Method {
         /// A merchant reports a mis-set price; the server judges eligibility and
         /// resolves each affected order (or sends the report to manual review).
+        /// Roles: merchant (own).
         public static let reportPriceError = MethodDescriptor(service: name, method: "ReportPriceError", kind: .unary)
         /// A reviewer decides a report in manual review.
+        /// Roles: reviewer.
         public static let decidePriceErrorReport = MethodDescriptor(service: name, method: "DecidePriceErrorReport", kind: .unary)
         /// One report.
+        /// Roles: merchant (own), reviewer, internal_service.
         public static let getPriceErrorReport = MethodDescriptor(service: name, method: "GetPriceErrorReport", kind: .unary)
         /// Reports matching filters, paged.
+        /// Roles: merchant (own), reviewer, internal_service.
         public static let listPriceErrorReports = MethodDescriptor(service: name, method: "ListPriceErrorReports", kind: .unary)
 
         /// Every method of the service, in declaration order.
         public static let all: [MethodDescriptor] = [reportPriceError, decidePriceErrorReport, getPriceErrorReport, listPriceErrorReports]
+
+        /// Who may call each rpc, as its `Roles:` line declares, by fully-qualified
+        /// name; an rpc absent here may be called by no one.
+        public static let roles: [String: MethodRoles] = [
+            reportPriceError.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords]),
+            decidePriceErrorReport.fullyQualifiedMethod: MethodRoles(["reviewer": .all]),
+            getPriceErrorReport.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords, "reviewer": .all, "internal_service": .all]),
+            listPriceErrorReports.fullyQualifiedMethod: MethodRoles(["merchant": .ownRecords, "reviewer": .all, "internal_service": .all]),
+        ]
     }
 
     /// What a server implements: one function per rpc.
     public protocol Handler: Sendable {
         /// A merchant reports a mis-set price; the server judges eligibility and
         /// resolves each affected order (or sends the report to manual review).
+        /// Roles: merchant (own).
         func reportPriceError(_ request: ReportPriceErrorRequest, context: ServerContext) async throws -> ReportPriceErrorResponse
         /// A reviewer decides a report in manual review.
+        /// Roles: reviewer.
         func decidePriceErrorReport(_ request: DecidePriceErrorReportRequest, context: ServerContext) async throws -> DecidePriceErrorReportResponse
         /// One report.
+        /// Roles: merchant (own), reviewer, internal_service.
         func getPriceErrorReport(_ request: GetPriceErrorReportRequest, context: ServerContext) async throws -> GetPriceErrorReportResponse
         /// Reports matching filters, paged.
+        /// Roles: merchant (own), reviewer, internal_service.
         func listPriceErrorReports(_ request: ListPriceErrorReportsRequest, context: ServerContext) async throws -> ListPriceErrorReportsResponse
     }
 
@@ -48,21 +65,25 @@ public enum PriceErrorService {
 
         /// A merchant reports a mis-set price; the server judges eligibility and
         /// resolves each affected order (or sends the report to manual review).
+        /// Roles: merchant (own).
         public func reportPriceError(_ request: ReportPriceErrorRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> ReportPriceErrorResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.reportPriceError, serializer: { $0.serializedBytes() }, deserializer: { try ReportPriceErrorResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// A reviewer decides a report in manual review.
+        /// Roles: reviewer.
         public func decidePriceErrorReport(_ request: DecidePriceErrorReportRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> DecidePriceErrorReportResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.decidePriceErrorReport, serializer: { $0.serializedBytes() }, deserializer: { try DecidePriceErrorReportResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// One report.
+        /// Roles: merchant (own), reviewer, internal_service.
         public func getPriceErrorReport(_ request: GetPriceErrorReportRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> GetPriceErrorReportResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.getPriceErrorReport, serializer: { $0.serializedBytes() }, deserializer: { try GetPriceErrorReportResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// Reports matching filters, paged.
+        /// Roles: merchant (own), reviewer, internal_service.
         public func listPriceErrorReports(_ request: ListPriceErrorReportsRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> ListPriceErrorReportsResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.listPriceErrorReports, serializer: { $0.serializedBytes() }, deserializer: { try ListPriceErrorReportsResponse(serializedBytes: $0) }, options: options).message
         }
@@ -72,6 +93,7 @@ public enum PriceErrorService {
 extension PriceErrorService.Handler {
     /// Adds every method of protection.v1.PriceErrorService to `router`: the method table the server dispatches on.
     public func register(into router: inout RPCRouter) {
+        router.declareRoles(PriceErrorService.Method.roles)
         router.registerUnary(
             PriceErrorService.Method.reportPriceError,
             deserializer: { try ReportPriceErrorRequest(serializedBytes: $0) },

@@ -14,15 +14,23 @@ public enum ReflectionService {
     /// One descriptor per rpc: the name on the wire and the call kind.
     public enum Method {
         /// The schema the server was built from.
+        /// Roles: merchant, buyer, reviewer, internal_service, admin.
         public static let describeSchema = MethodDescriptor(service: name, method: "DescribeSchema", kind: .unary)
 
         /// Every method of the service, in declaration order.
         public static let all: [MethodDescriptor] = [describeSchema]
+
+        /// Who may call each rpc, as its `Roles:` line declares, by fully-qualified
+        /// name; an rpc absent here may be called by no one.
+        public static let roles: [String: MethodRoles] = [
+            describeSchema.fullyQualifiedMethod: MethodRoles(["merchant": .all, "buyer": .all, "reviewer": .all, "internal_service": .all, "admin": .all]),
+        ]
     }
 
     /// What a server implements: one function per rpc.
     public protocol Handler: Sendable {
         /// The schema the server was built from.
+        /// Roles: merchant, buyer, reviewer, internal_service, admin.
         func describeSchema(_ request: DescribeSchemaRequest, context: ServerContext) async throws -> DescribeSchemaResponse
     }
 
@@ -33,6 +41,7 @@ public enum ReflectionService {
         public init(_ base: RPCClient) { self.base = base }
 
         /// The schema the server was built from.
+        /// Roles: merchant, buyer, reviewer, internal_service, admin.
         public func describeSchema(_ request: DescribeSchemaRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> DescribeSchemaResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.describeSchema, serializer: { $0.serializedBytes() }, deserializer: { try DescribeSchemaResponse(serializedBytes: $0) }, options: options).message
         }
@@ -42,6 +51,7 @@ public enum ReflectionService {
 extension ReflectionService.Handler {
     /// Adds every method of protection.v1.ReflectionService to `router`: the method table the server dispatches on.
     public func register(into router: inout RPCRouter) {
+        router.declareRoles(ReflectionService.Method.roles)
         router.registerUnary(
             ReflectionService.Method.describeSchema,
             deserializer: { try DescribeSchemaRequest(serializedBytes: $0) },

@@ -14,33 +14,53 @@ public enum RuleSetService {
     /// One descriptor per rpc: the name on the wire and the call kind.
     public enum Method {
         /// One rule set by version, or the one in force at a time.
+        /// Roles: merchant, buyer, reviewer, internal_service, admin.
         public static let getRuleSet = MethodDescriptor(service: name, method: "GetRuleSet", kind: .unary)
         /// Published rule sets, newest first.
+        /// Roles: merchant, buyer, reviewer, internal_service, admin.
         public static let listRuleSets = MethodDescriptor(service: name, method: "ListRuleSets", kind: .unary)
         /// Check a candidate without storing it.
+        /// Roles: admin.
         public static let validateRuleSet = MethodDescriptor(service: name, method: "ValidateRuleSet", kind: .unary)
         /// Publish a validated rule set (admin only); it takes effect at `effective_at`.
+        /// Roles: admin.
         public static let publishRuleSet = MethodDescriptor(service: name, method: "PublishRuleSet", kind: .unary)
         /// What-if: replay a candidate over stored cases and report what would
         /// change. Stores nothing.
+        /// Roles: reviewer, admin.
         public static let simulateRuleSet = MethodDescriptor(service: name, method: "SimulateRuleSet", kind: .unary)
 
         /// Every method of the service, in declaration order.
         public static let all: [MethodDescriptor] = [getRuleSet, listRuleSets, validateRuleSet, publishRuleSet, simulateRuleSet]
+
+        /// Who may call each rpc, as its `Roles:` line declares, by fully-qualified
+        /// name; an rpc absent here may be called by no one.
+        public static let roles: [String: MethodRoles] = [
+            getRuleSet.fullyQualifiedMethod: MethodRoles(["merchant": .all, "buyer": .all, "reviewer": .all, "internal_service": .all, "admin": .all]),
+            listRuleSets.fullyQualifiedMethod: MethodRoles(["merchant": .all, "buyer": .all, "reviewer": .all, "internal_service": .all, "admin": .all]),
+            validateRuleSet.fullyQualifiedMethod: MethodRoles(["admin": .all]),
+            publishRuleSet.fullyQualifiedMethod: MethodRoles(["admin": .all]),
+            simulateRuleSet.fullyQualifiedMethod: MethodRoles(["reviewer": .all, "admin": .all]),
+        ]
     }
 
     /// What a server implements: one function per rpc.
     public protocol Handler: Sendable {
         /// One rule set by version, or the one in force at a time.
+        /// Roles: merchant, buyer, reviewer, internal_service, admin.
         func getRuleSet(_ request: GetRuleSetRequest, context: ServerContext) async throws -> GetRuleSetResponse
         /// Published rule sets, newest first.
+        /// Roles: merchant, buyer, reviewer, internal_service, admin.
         func listRuleSets(_ request: ListRuleSetsRequest, context: ServerContext) async throws -> ListRuleSetsResponse
         /// Check a candidate without storing it.
+        /// Roles: admin.
         func validateRuleSet(_ request: ValidateRuleSetRequest, context: ServerContext) async throws -> ValidateRuleSetResponse
         /// Publish a validated rule set (admin only); it takes effect at `effective_at`.
+        /// Roles: admin.
         func publishRuleSet(_ request: PublishRuleSetRequest, context: ServerContext) async throws -> PublishRuleSetResponse
         /// What-if: replay a candidate over stored cases and report what would
         /// change. Stores nothing.
+        /// Roles: reviewer, admin.
         func simulateRuleSet(_ request: SimulateRuleSetRequest, context: ServerContext) async throws -> SimulateRuleSetResponse
     }
 
@@ -51,27 +71,32 @@ public enum RuleSetService {
         public init(_ base: RPCClient) { self.base = base }
 
         /// One rule set by version, or the one in force at a time.
+        /// Roles: merchant, buyer, reviewer, internal_service, admin.
         public func getRuleSet(_ request: GetRuleSetRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> GetRuleSetResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.getRuleSet, serializer: { $0.serializedBytes() }, deserializer: { try GetRuleSetResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// Published rule sets, newest first.
+        /// Roles: merchant, buyer, reviewer, internal_service, admin.
         public func listRuleSets(_ request: ListRuleSetsRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> ListRuleSetsResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.listRuleSets, serializer: { $0.serializedBytes() }, deserializer: { try ListRuleSetsResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// Check a candidate without storing it.
+        /// Roles: admin.
         public func validateRuleSet(_ request: ValidateRuleSetRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> ValidateRuleSetResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.validateRuleSet, serializer: { $0.serializedBytes() }, deserializer: { try ValidateRuleSetResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// Publish a validated rule set (admin only); it takes effect at `effective_at`.
+        /// Roles: admin.
         public func publishRuleSet(_ request: PublishRuleSetRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> PublishRuleSetResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.publishRuleSet, serializer: { $0.serializedBytes() }, deserializer: { try PublishRuleSetResponse(serializedBytes: $0) }, options: options).message
         }
 
         /// What-if: replay a candidate over stored cases and report what would
         /// change. Stores nothing.
+        /// Roles: reviewer, admin.
         public func simulateRuleSet(_ request: SimulateRuleSetRequest, metadata: Metadata = Metadata(), options: CallOptions = .defaults) async throws -> SimulateRuleSetResponse {
             try await base.unary(request: request, metadata: metadata, descriptor: Method.simulateRuleSet, serializer: { $0.serializedBytes() }, deserializer: { try SimulateRuleSetResponse(serializedBytes: $0) }, options: options).message
         }
@@ -81,6 +106,7 @@ public enum RuleSetService {
 extension RuleSetService.Handler {
     /// Adds every method of protection.v1.RuleSetService to `router`: the method table the server dispatches on.
     public func register(into router: inout RPCRouter) {
+        router.declareRoles(RuleSetService.Method.roles)
         router.registerUnary(
             RuleSetService.Method.getRuleSet,
             deserializer: { try GetRuleSetRequest(serializedBytes: $0) },

@@ -379,6 +379,22 @@ extension SQLiteStore {
         return rows.map { ($0.ruleSet ?? RuleSet(), $0.summary ?? RuleSetSummary()) }
     }
 
+    public func credentials() async throws -> [CredentialRecord] {
+        try await read { db in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT body FROM credentials ORDER BY id")).map { row in
+                try message(CredentialRecord.self, row["body"])
+            }
+        }
+    }
+
+    public func credential(id: String) async throws -> CredentialRecord? {
+        try await read { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT body FROM credentials WHERE id = ?"), arguments: [id]).map { row in
+                try message(CredentialRecord.self, row["body"])
+            }
+        }
+    }
+
     // MARK: The event log
 
     public func events(_ query: EventQuery) async throws -> [AuditEvent] {

@@ -64,6 +64,7 @@ extension StoredRecord {
         case .priceErrorReport: "price_error_report"
         case .ruleSet: "rule_set"
         case .appliedTransition: "applied_transition"
+        case .credential: "credential"
         }
     }
 
@@ -82,6 +83,7 @@ extension StoredRecord {
         case .ruleSet(let rules, let summary):
             blob({ var both = GetRuleSetResponse(); both.ruleSet = rules; both.summary = summary; return both }())
         case .appliedTransition(let value): blob(value)
+        case .credential(let value): blob(value)
         }
     }
 
@@ -105,6 +107,7 @@ extension StoredRecord {
             let both = try message(GetRuleSetResponse.self, bytes)
             return .ruleSet(both.ruleSet ?? RuleSet(), both.summary ?? RuleSetSummary())
         case "applied_transition": return .appliedTransition(try message(DueTransition.self, bytes))
+        case "credential": return .credential(try message(CredentialRecord.self, bytes))
         default: throw StoreError(.corrupt, "The log holds a record of unknown kind '\(kind)'.")
         }
     }
@@ -161,6 +164,12 @@ extension StoredRecord {
             return RecordRow(table: "applied_transitions", keys: ["id"], columns: [
                 ("id", t.transitionId), ("kind", Int64(t.kind.rawValue)), ("subject_id", t.subjectId),
                 ("due_at", seconds(t.dueAt) ?? 0), ("sequence", sequence),
+            ])
+        case .credential(let record):
+            let c = record.credential ?? Credential()
+            return RecordRow(table: "credentials", keys: ["id"], columns: [
+                ("id", c.credentialId), ("role", Int64(c.role.rawValue)), ("principal_id", c.principalId),
+                ("state", Int64(c.state.rawValue)), ("body", blob(record)),
             ])
         }
     }

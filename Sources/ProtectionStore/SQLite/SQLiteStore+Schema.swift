@@ -8,6 +8,9 @@ extension SQLiteStore {
         migrator.registerMigration("1-event-log-and-tables") { db in
             try db.execute(sql: schemaV1)
         }
+        migrator.registerMigration("2-credentials") { db in
+            try db.execute(sql: schemaV2)
+        }
         return migrator
     }
 
@@ -172,5 +175,18 @@ extension SQLiteStore {
             sequence INTEGER NOT NULL REFERENCES event_log(sequence)
         ) WITHOUT ROWID;
         CREATE INDEX applied_subject ON applied_transitions(subject_id, kind, due_at);
+        """
+
+    static let schemaV2 = """
+        -- Bearer tokens' credentials: role, principal, state and the token's SHA-256
+        -- (in body); never a token.
+        CREATE TABLE credentials (
+            id TEXT PRIMARY KEY,
+            role INTEGER NOT NULL,
+            principal_id TEXT NOT NULL,
+            state INTEGER NOT NULL,
+            body BLOB NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX credentials_principal ON credentials(principal_id, role);
         """
 }

@@ -48,7 +48,28 @@ struct ServiceEmitter {
             w.line()
             w.line("/// Every method of the service, in declaration order.")
             w.line("public static let all: [MethodDescriptor] = [\(service.methods.map { Self.methodProperty($0) }.joined(separator: ", "))]")
+            w.line()
+            emitRoles(&w)
         }
+    }
+
+    /// The `Roles:` declarations, by fully-qualified method name; an rpc without a
+    /// readable one is absent (no one may call it).
+    func emitRoles(_ w: inout CodeWriter) {
+        w.line("/// Who may call each rpc, as its `Roles:` line declares, by fully-qualified")
+        w.line("/// name; an rpc absent here may be called by no one.")
+        let entries = service.methods.compactMap { m -> String? in
+            guard case .declared(let declaration) = m.roleDeclaration else { return nil }
+            let grants = declaration.grants.map { "\"\($0.role)\": .\($0.ownRecordsOnly ? "ownRecords" : "all")" }
+            return "\(Self.methodProperty(m)).fullyQualifiedMethod: MethodRoles([\(grants.joined(separator: ", "))]),"
+        }
+        guard !entries.isEmpty else {
+            w.line("public static let roles: [String: MethodRoles] = [:]")
+            return
+        }
+        w.line("public static let roles: [String: MethodRoles] = [")
+        w.indent { w in entries.forEach { w.line($0) } }
+        w.line("]")
     }
 
     func emitHandler(_ w: inout CodeWriter) {
@@ -77,6 +98,7 @@ struct ServiceEmitter {
         w.block("extension \(typeName).Handler") { w in
             w.line("/// Adds every method of \(service.fullName) to `router`: the method table the server dispatches on.")
             w.block("public func register(into router: inout RPCRouter)") { w in
+                w.line("router.declareRoles(\(typeName).Method.roles)")
                 for m in service.methods {
                     let req = types.swiftName(m.inputType)
                     let name = Self.methodProperty(m)

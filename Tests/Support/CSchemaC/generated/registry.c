@@ -6,6 +6,7 @@
 #include "conformance/v1/scalars.pb-c.h"
 #include "google/protobuf/duration.pb-c.h"
 #include "google/protobuf/timestamp.pb-c.h"
+#include "protection/v1/access.pb-c.h"
 #include "protection/v1/audit.pb-c.h"
 #include "protection/v1/clock.pb-c.h"
 #include "protection/v1/common.pb-c.h"
@@ -76,6 +77,8 @@ const ProtobufCMessageDescriptor *const schema_c_registry[] = {
     &protection__v1__complaint_type_requirement__descriptor, // protection.v1.ComplaintTypeRequirement
     &protection__v1__complaint_type_rule__descriptor, // protection.v1.ComplaintTypeRule
     &protection__v1__consequence__descriptor, // protection.v1.Consequence
+    &protection__v1__credential__descriptor, // protection.v1.Credential
+    &protection__v1__credential_record__descriptor, // protection.v1.CredentialRecord
     &protection__v1__decide_appeal_request__descriptor, // protection.v1.DecideAppealRequest
     &protection__v1__decide_appeal_response__descriptor, // protection.v1.DecideAppealResponse
     &protection__v1__decide_complaint_request__descriptor, // protection.v1.DecideComplaintRequest
@@ -148,6 +151,8 @@ const ProtobufCMessageDescriptor *const schema_c_registry[] = {
     &protection__v1__indicator_weight__descriptor, // protection.v1.IndicatorWeight
     &protection__v1__insurance_rules__descriptor, // protection.v1.InsuranceRules
     &protection__v1__integrity_record__descriptor, // protection.v1.IntegrityRecord
+    &protection__v1__issue_token_request__descriptor, // protection.v1.IssueTokenRequest
+    &protection__v1__issue_token_response__descriptor, // protection.v1.IssueTokenResponse
     &protection__v1__jewelry_facts__descriptor, // protection.v1.JewelryFacts
     &protection__v1__ledger_entry__descriptor, // protection.v1.LedgerEntry
     &protection__v1__list_audit_events_request__descriptor, // protection.v1.ListAuditEventsRequest
@@ -168,6 +173,8 @@ const ProtobufCMessageDescriptor *const schema_c_registry[] = {
     &protection__v1__list_rule_sets_response__descriptor, // protection.v1.ListRuleSetsResponse
     &protection__v1__list_sanctions_request__descriptor, // protection.v1.ListSanctionsRequest
     &protection__v1__list_sanctions_response__descriptor, // protection.v1.ListSanctionsResponse
+    &protection__v1__list_tokens_request__descriptor, // protection.v1.ListTokensRequest
+    &protection__v1__list_tokens_response__descriptor, // protection.v1.ListTokensResponse
     &protection__v1__logistics_event__descriptor, // protection.v1.LogisticsEvent
     &protection__v1__logistics_record_evidence__descriptor, // protection.v1.LogisticsRecordEvidence
     &protection__v1__merchant_fact__descriptor, // protection.v1.MerchantFact
@@ -218,8 +225,12 @@ const ProtobufCMessageDescriptor *const schema_c_registry[] = {
     &protection__v1__return_shipment_fact__descriptor, // protection.v1.ReturnShipmentFact
     &protection__v1__return_swap_details__descriptor, // protection.v1.ReturnSwapDetails
     &protection__v1__review_decision__descriptor, // protection.v1.ReviewDecision
+    &protection__v1__revoke_token_request__descriptor, // protection.v1.RevokeTokenRequest
+    &protection__v1__revoke_token_response__descriptor, // protection.v1.RevokeTokenResponse
     &protection__v1__risk_factor__descriptor, // protection.v1.RiskFactor
     &protection__v1__rollout_rules__descriptor, // protection.v1.RolloutRules
+    &protection__v1__rotate_token_request__descriptor, // protection.v1.RotateTokenRequest
+    &protection__v1__rotate_token_response__descriptor, // protection.v1.RotateTokenResponse
     &protection__v1__rule_hit__descriptor, // protection.v1.RuleHit
     &protection__v1__rule_set__descriptor, // protection.v1.RuleSet
     &protection__v1__rule_set_problem__descriptor, // protection.v1.RuleSetProblem

@@ -6,6 +6,10 @@ public enum BreakClass: String, Hashable, Sendable, Codable, CaseIterable, Compa
     case json = "JSON"
     /// Code written against the generated Swift API.
     case source = "SOURCE"
+    /// Who may call an rpc: its `Roles:` declaration changed. With WIRE and JSON
+    /// when callers lose access; alone when access widens (a change a contract
+    /// reviewer must see, though no caller fails).
+    case access = "ACCESS"
 
     /// WIRE, JSON, SOURCE: from the widest audience to the narrowest.
     var rank: Int {
@@ -13,6 +17,7 @@ public enum BreakClass: String, Hashable, Sendable, Codable, CaseIterable, Compa
         case .wire: 0
         case .json: 1
         case .source: 2
+        case .access: 3
         }
     }
 
@@ -93,7 +98,7 @@ public enum BreakingThreshold: String, Hashable, Sendable, Codable, CaseIterable
     case wire
     /// Fails on WIRE or JSON breaks (the default).
     case json
-    /// Fails on any break, SOURCE included.
+    /// Fails on any break, SOURCE and ACCESS included.
     case source
 
     /// True when `change` is at or above this threshold.

@@ -40,6 +40,16 @@ extension BreakingChecker {
             "An rpc's client or server streaming changed: the call's shape differs on every transport."
         ),
         (
+            RuleID.rpcRoleRemoved, [.wire, .json, .access],
+            "A role was removed from an rpc's `Roles:` line, or limited to its own records: its callers now get "
+                + "PERMISSION_DENIED or NOT_FOUND, whatever the encoding."
+        ),
+        (
+            RuleID.rpcRoleAdded, [.access],
+            "A role was added to an rpc's `Roles:` line, or no longer limited to its own records: no caller fails, "
+                + "but more callers reach more records."
+        ),
+        (
             RuleID.fieldDeleted, [.wire, .json, .source],
             "A field number is gone. Not WIRE when the number is now reserved; not JSON when the name is now "
                 + "reserved; so reserving both leaves only SOURCE."
@@ -110,6 +120,8 @@ extension BreakingChecker {
         public static let rpcRequestTypeChanged = "RPC_REQUEST_TYPE_CHANGED"
         public static let rpcResponseTypeChanged = "RPC_RESPONSE_TYPE_CHANGED"
         public static let rpcStreamingChanged = "RPC_STREAMING_CHANGED"
+        public static let rpcRoleRemoved = "RPC_ROLE_REMOVED"
+        public static let rpcRoleAdded = "RPC_ROLE_ADDED"
         public static let fieldDeleted = "FIELD_DELETED"
         public static let fieldNumberChanged = "FIELD_NUMBER_CHANGED"
         public static let fieldRenamed = "FIELD_RENAMED"

@@ -274,6 +274,33 @@ private struct Comparison {
             if !streaming.isEmpty {
                 add(Rule.rpcStreamingChanged, [.wire, .json, .source], k.location, element, streaming.joined(separator: ", "))
             }
+            compareRoles(old: m, new: k, element: element)
+        }
+    }
+
+    /// RPC_ROLE_REMOVED and RPC_ROLE_ADDED, one change per role. An rpc without a
+    /// readable declaration grants no role.
+    mutating func compareRoles(old m: MethodDescriptor, new k: MethodDescriptor, element: String) {
+        func grants(_ d: MethodDescriptor) -> [RoleDeclaration.Grant] {
+            if case .declared(let declaration) = d.roleDeclaration { return declaration.grants }
+            return []
+        }
+        let before = grants(m)
+        let after = grants(k)
+        for g in before {
+            guard let now = after.first(where: { $0.role == g.role }) else {
+                add(Rule.rpcRoleRemoved, [.wire, .json, .access], k.location, element, "role \(g.role) removed")
+                continue
+            }
+            if now.ownRecordsOnly != g.ownRecordsOnly {
+                now.ownRecordsOnly
+                    ? add(Rule.rpcRoleRemoved, [.wire, .json, .access], k.location, element,
+                        "role \(g.role) limited to its own records")
+                    : add(Rule.rpcRoleAdded, [.access], k.location, element, "role \(g.role) no longer limited to its own records")
+            }
+        }
+        for g in after where !before.contains(where: { $0.role == g.role }) {
+            add(Rule.rpcRoleAdded, [.access], k.location, element, "role \(g.role)\(g.ownRecordsOnly ? " (own)" : "") added")
         }
     }
 

@@ -56,6 +56,7 @@ public struct BreakingReport: Hashable, Sendable {
             var wire: Int
             var json: Int
             var source: Int
+            var access: Int
             var failing: Int
         }
         var threshold: BreakingThreshold
@@ -68,7 +69,8 @@ public struct BreakingReport: Hashable, Sendable {
     public func json() -> String {
         let report = JSONReport(
             threshold: threshold, breaking: isBreaking,
-            counts: .init(total: changes.count, wire: count(.wire), json: count(.json), source: count(.source), failing: failing.count),
+            counts: .init(total: changes.count, wire: count(.wire), json: count(.json), source: count(.source), access: count(.access),
+                failing: failing.count),
             changes: changes)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

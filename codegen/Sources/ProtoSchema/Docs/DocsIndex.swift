@@ -202,7 +202,25 @@ extension Comments {
     var docsText: String {
         [leading, trailing].filter { !$0.isEmpty }.joined(separator: "\n\n")
     }
+}
 
+extension MethodDescriptor {
+    /// The rpc's comment as the docs show it: without its `Roles:` line, which the
+    /// docs show on its own (``rolesText``).
+    var docsText: String {
+        let leading = comments.leading.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.drop { $0 == " " }.hasPrefix(RoleDeclaration.marker) }.joined(separator: "\n")
+        return Comments(leading: leading, trailing: comments.trailing).docsText
+    }
+
+    /// Who may call the rpc, in words: "merchant (own records), reviewer".
+    var rolesText: String {
+        switch roleDeclaration {
+        case .undeclared: "none declared: no one may call it"
+        case .invalid(let why): "unreadable declaration (\(why)): no one may call it"
+        case .declared(let d): d.grants.map { $0.ownRecordsOnly ? "\($0.role) (own records)" : $0.role }.joined(separator: ", ")
+        }
+    }
 }
 
 extension DocsIndex {

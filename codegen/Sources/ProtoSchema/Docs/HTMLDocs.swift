@@ -142,14 +142,15 @@ struct HTMLDocs {
         if s.methods.isEmpty {
             out.add("<p>This service has no rpcs.</p>")
         } else {
-            out.add("<table>", "<tr><th>RPC</th><th>Kind</th><th>Request</th><th>Response</th></tr>")
+            out.add("<table>", "<tr><th>RPC</th><th>Kind</th><th>Request</th><th>Response</th><th>Roles</th></tr>")
             for m in s.methods {
                 out.add(
                     "<tr><td>\(link(s.fullName + "." + m.name, text: m.name))"
                         + "\(m.isDeprecated ? " " + HTMLText.deprecatedBadge : "")</td>"
                         + "<td>\(DocsIndex.streamingKind(m))</td>"
                         + "<td>\(m.clientStreaming ? "stream " : "")\(link(m.inputType))</td>"
-                        + "<td>\(m.serverStreaming ? "stream " : "")\(link(m.outputType))</td></tr>")
+                        + "<td>\(m.serverStreaming ? "stream " : "")\(link(m.outputType))</td>"
+                        + "<td>\(HTMLText.cell(m.rolesText))</td></tr>")
             }
             out.add("</table>")
         }
@@ -161,7 +162,8 @@ struct HTMLDocs {
             out.add(
                 "<p>\(m.clientStreaming ? "stream " : "")\(link(m.inputType)) → "
                     + "\(m.serverStreaming ? "stream " : "")\(link(m.outputType))</p>")
-            let comment = HTMLText.blocks(m.comments.docsText)
+            out.add("<p class=\"roles\">Roles: \(HTMLText.cell(m.rolesText))</p>")
+            let comment = HTMLText.blocks(m.docsText)
             if !comment.isEmpty { out.add(comment) }
             out.add("</div>")
         }

@@ -150,7 +150,8 @@ struct MarkdownDocs {
                 (m.clientStreaming ? "stream " : "") + link(m.inputType, from: here) + " → "
                     + (m.serverStreaming ? "stream " : "") + link(m.outputType, from: here), "")
             if m.isDeprecated { out.add("**Deprecated.**", "") }
-            let comment = MarkdownText.prose(m.comments.docsText)
+            out.add("Roles: " + MarkdownText.prose(m.rolesText), "")
+            let comment = MarkdownText.prose(m.docsText)
             if !comment.isEmpty { out.add(comment, "") }
         }
     }
@@ -160,7 +161,7 @@ struct MarkdownDocs {
             out.add("This service has no rpcs.", "")
             return
         }
-        out.add(MarkdownText.row(["RPC", "Kind", "Request", "Response"]), "| --- | --- | --- | --- |")
+        out.add(MarkdownText.row(["RPC", "Kind", "Request", "Response", "Roles"]), "| --- | --- | --- | --- | --- |")
         for m in s.methods {
             let name = link(s.fullName + "." + m.name, from: here, text: m.name)
             out.add(
@@ -168,6 +169,7 @@ struct MarkdownDocs {
                     m.isDeprecated ? "~~\(name)~~ **Deprecated**" : name, DocsIndex.streamingKind(m),
                     (m.clientStreaming ? "stream " : "") + link(m.inputType, from: here),
                     (m.serverStreaming ? "stream " : "") + link(m.outputType, from: here),
+                    MarkdownText.cell(m.rolesText),
                 ]))
         }
         out.add("")

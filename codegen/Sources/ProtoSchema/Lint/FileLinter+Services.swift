@@ -9,6 +9,7 @@ extension FileLinter {
                 checkMessageNames(m, rpc)
                 checkOwnership(m, rpc)
                 checkIdempotencyKey(m, rpc)
+                checkRoles(m, rpc)
             }
         }
         checkFieldsDoNotUseRPCMessages()
@@ -84,4 +85,28 @@ extension FileLinter {
                 "\(why); \"\(request.fullName).idempotency_key\" must be a singular string")
         }
     }
+
+    /// RPC_ROLES_DECLARED: one readable `Roles:` line, naming values of the package's
+    /// `Role` enum when it has one.
+    private mutating func checkRoles(_ m: MethodDescriptor, _ rpc: String) {
+        switch m.roleDeclaration {
+        case .undeclared:
+            report(
+                .rpcRolesDeclared, m.location, rpc,
+                "rpc \(m.name) declares no roles: add a line `\(RoleDeclaration.marker) merchant (own), reviewer.` "
+                    + "to its comment (no one may call an rpc without one)")
+        case .invalid(let why):
+            report(.rpcRolesDeclared, m.location, rpc, "rpc \(m.name): \(why)")
+        case .declared(let declaration):
+            guard let roles = schema.enums[Self.join(file.package, "Role")] else { return }
+            for role in declaration.roles where roles.value(named: RoleDeclaration.enumValueName(of: role)) == nil {
+                report(
+                    .rpcRolesDeclared, m.location, rpc,
+                    "rpc \(m.name) names role \(role), but \(roles.fullName) has no value "
+                        + "\(RoleDeclaration.enumValueName(of: role))")
+            }
+        }
+    }
+
+    private static func join(_ package: String, _ name: String) -> String { package.isEmpty ? name : package + "." + name }
 }

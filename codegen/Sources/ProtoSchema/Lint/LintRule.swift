@@ -46,6 +46,9 @@ extension LintRule {
     public static let idempotencyKeyRequired = LintRule(
         id: "IDEMPOTENCY_KEY_REQUIRED",
         summary: "The request of every mutating rpc has a `string idempotency_key` field.")
+    public static let rpcRolesDeclared = LintRule(
+        id: "RPC_ROLES_DECLARED",
+        summary: "Every rpc's comment has one `Roles:` line naming who may call it (`Roles: merchant (own), reviewer.`).")
 
     // Fields.
     public static let noProto3Optional = LintRule(

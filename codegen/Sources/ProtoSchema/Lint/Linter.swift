@@ -20,6 +20,7 @@ public enum Linter {
         .rpcRequestResponseNames,
         .rpcRequestResponseUnique,
         .idempotencyKeyRequired,
+        .rpcRolesDeclared,
         .noProto3Optional,
         .importUnused,
         .packageRequired,

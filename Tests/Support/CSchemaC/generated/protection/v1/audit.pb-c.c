@@ -708,7 +708,7 @@ const ProtobufCMessageDescriptor protection__v1__get_audit_event_response__descr
   (ProtobufCMessageInit) protection__v1__get_audit_event_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue protection__v1__audit_subject_kind__enum_values_by_number[10] =
+static const ProtobufCEnumValue protection__v1__audit_subject_kind__enum_values_by_number[12] =
 {
   { "AUDIT_SUBJECT_KIND_UNSPECIFIED", "PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_UNSPECIFIED", 0 },
   { "AUDIT_SUBJECT_KIND_COMPLAINT", "PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_COMPLAINT", 1 },
@@ -720,13 +720,17 @@ static const ProtobufCEnumValue protection__v1__audit_subject_kind__enum_values_
   { "AUDIT_SUBJECT_KIND_PRICE_ERROR_REPORT", "PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_PRICE_ERROR_REPORT", 7 },
   { "AUDIT_SUBJECT_KIND_RULE_SET", "PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_RULE_SET", 8 },
   { "AUDIT_SUBJECT_KIND_FACT", "PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_FACT", 9 },
+  { "AUDIT_SUBJECT_KIND_CREDENTIAL", "PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_CREDENTIAL", 10 },
+  { "AUDIT_SUBJECT_KIND_CALL", "PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_CALL", 11 },
 };
 static const ProtobufCIntRange protection__v1__audit_subject_kind__value_ranges[] = {
-{0, 0},{0, 10}
+{0, 0},{0, 12}
 };
-static const ProtobufCEnumValueIndex protection__v1__audit_subject_kind__enum_values_by_name[10] =
+static const ProtobufCEnumValueIndex protection__v1__audit_subject_kind__enum_values_by_name[12] =
 {
+  { "AUDIT_SUBJECT_KIND_CALL", 11 },
   { "AUDIT_SUBJECT_KIND_COMPLAINT", 1 },
+  { "AUDIT_SUBJECT_KIND_CREDENTIAL", 10 },
   { "AUDIT_SUBJECT_KIND_FACT", 9 },
   { "AUDIT_SUBJECT_KIND_INSURANCE_CLAIM", 6 },
   { "AUDIT_SUBJECT_KIND_INSURANCE_ENROLLMENT", 4 },
@@ -744,15 +748,15 @@ const ProtobufCEnumDescriptor protection__v1__audit_subject_kind__descriptor =
   "AuditSubjectKind",
   "Protection__V1__AuditSubjectKind",
   "protection.v1",
-  10,
+  12,
   protection__v1__audit_subject_kind__enum_values_by_number,
-  10,
+  12,
   protection__v1__audit_subject_kind__enum_values_by_name,
   1,
   protection__v1__audit_subject_kind__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue protection__v1__audit_action__enum_values_by_number[10] =
+static const ProtobufCEnumValue protection__v1__audit_action__enum_values_by_number[11] =
 {
   { "AUDIT_ACTION_UNSPECIFIED", "PROTECTION__V1__AUDIT_ACTION__AUDIT_ACTION_UNSPECIFIED", 0 },
   { "AUDIT_ACTION_CREATED", "PROTECTION__V1__AUDIT_ACTION__AUDIT_ACTION_CREATED", 1 },
@@ -764,11 +768,12 @@ static const ProtobufCEnumValue protection__v1__audit_action__enum_values_by_num
   { "AUDIT_ACTION_SETTINGS_CHANGED", "PROTECTION__V1__AUDIT_ACTION__AUDIT_ACTION_SETTINGS_CHANGED", 7 },
   { "AUDIT_ACTION_MONEY_MOVED", "PROTECTION__V1__AUDIT_ACTION__AUDIT_ACTION_MONEY_MOVED", 8 },
   { "AUDIT_ACTION_PUBLISHED", "PROTECTION__V1__AUDIT_ACTION__AUDIT_ACTION_PUBLISHED", 9 },
+  { "AUDIT_ACTION_REFUSED", "PROTECTION__V1__AUDIT_ACTION__AUDIT_ACTION_REFUSED", 10 },
 };
 static const ProtobufCIntRange protection__v1__audit_action__value_ranges[] = {
-{0, 0},{0, 10}
+{0, 0},{0, 11}
 };
-static const ProtobufCEnumValueIndex protection__v1__audit_action__enum_values_by_name[10] =
+static const ProtobufCEnumValueIndex protection__v1__audit_action__enum_values_by_name[11] =
 {
   { "AUDIT_ACTION_ASSIGNED", 4 },
   { "AUDIT_ACTION_CONSEQUENCE_APPLIED", 5 },
@@ -777,6 +782,7 @@ static const ProtobufCEnumValueIndex protection__v1__audit_action__enum_values_b
   { "AUDIT_ACTION_EVIDENCE_ADDED", 3 },
   { "AUDIT_ACTION_MONEY_MOVED", 8 },
   { "AUDIT_ACTION_PUBLISHED", 9 },
+  { "AUDIT_ACTION_REFUSED", 10 },
   { "AUDIT_ACTION_SETTINGS_CHANGED", 7 },
   { "AUDIT_ACTION_STATE_CHANGED", 2 },
   { "AUDIT_ACTION_UNSPECIFIED", 0 },
@@ -788,9 +794,9 @@ const ProtobufCEnumDescriptor protection__v1__audit_action__descriptor =
   "AuditAction",
   "Protection__V1__AuditAction",
   "protection.v1",
-  10,
+  11,
   protection__v1__audit_action__enum_values_by_number,
-  10,
+  11,
   protection__v1__audit_action__enum_values_by_name,
   1,
   protection__v1__audit_action__value_ranges,

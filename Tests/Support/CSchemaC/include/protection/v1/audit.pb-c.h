@@ -69,7 +69,17 @@ typedef enum _Protection__V1__AuditSubjectKind {
   /*
    * A fact from the facts feed (subject id "order/O-1", "merchant/M-1", ...).
    */
-  PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_FACT = 9
+  PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_FACT = 9,
+  /*
+   * A credential (subject id: its credential id; never the token).
+   */
+  PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_CREDENTIAL = 10,
+  /*
+   * A call the service refused before or while serving it (subject id: the
+   * full method): no or a bad token, a role the rpc does not declare, another
+   * party's record, a rate limit.
+   */
+  PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_CALL = 11
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(PROTECTION__V1__AUDIT_SUBJECT_KIND)
 } Protection__V1__AuditSubjectKind;
 /*
@@ -115,7 +125,11 @@ typedef enum _Protection__V1__AuditAction {
   /*
    * A rule set was published.
    */
-  PROTECTION__V1__AUDIT_ACTION__AUDIT_ACTION_PUBLISHED = 9
+  PROTECTION__V1__AUDIT_ACTION__AUDIT_ACTION_PUBLISHED = 9,
+  /*
+   * A call was refused (see reason); nothing else changed.
+   */
+  PROTECTION__V1__AUDIT_ACTION__AUDIT_ACTION_REFUSED = 10
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(PROTECTION__V1__AUDIT_ACTION)
 } Protection__V1__AuditAction;
 
