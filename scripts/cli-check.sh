@@ -66,3 +66,32 @@ status=0
 wait "$pid" || status=$?
 ((status == 0)) || { echo "protection-server exited with $status after SIGTERM" >&2; cat "$dir/err" >&2; exit 1; }
 expect "SIGTERM drains" "draining" "$(cat "$dir/err")"
+
+# TLS: mutual TLS with the test certificates; a plain client and a client without
+# a certificate fail cleanly; plain TCP off loopback needs --insecure.
+tls=Tests/Support/tls
+"$bin/protection-server" --port 0 --data-dir "$dir/tls" --tls-cert $tls/server.pem --tls-key $tls/server.key \
+    --tls-client-ca $tls/ca.pem >"$dir/tls-out" 2>"$dir/tls-err" &
+pid=$!
+port=
+for _ in $(seq 150); do
+    port=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$dir/tls-out")
+    [[ -n $port ]] && break
+    sleep 0.2
+done
+[[ -n $port ]] || { echo "the TLS server did not report its port" >&2; cat "$dir/tls-err" >&2; exit 1; }
+export PROTECTION_TOKEN=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["credentials"][0]["token"])' "$dir/tls/credentials.json")
+expect "a call over mutual TLS" '{"status":"SERVING_STATUS_SERVING"}' \
+    "$(ctl health --tls-ca $tls/ca.pem --tls-cert $tls/client.pem --tls-key $tls/client.key)"
+if out=$(ctl health --timeout 3 2>&1); then echo "FAIL a plain client got an answer from a TLS server" >&2; exit 1; fi
+expect "a plain client against a TLS server is UNAVAILABLE" "UNAVAILABLE" "$out"
+if out=$(ctl health --tls-ca $tls/ca.pem --timeout 3 2>&1); then echo "FAIL a client without a certificate" >&2; exit 1; fi
+expect "a client without a certificate is UNAVAILABLE" "UNAVAILABLE" "$out"
+expect "the TLS server keeps serving" '{"status":"SERVING_STATUS_SERVING"}' \
+    "$(ctl health --tls-ca $tls/ca.pem --tls-cert $tls/client.pem --tls-key $tls/client.key)"
+kill -TERM "$pid"
+wait "$pid" || { echo "the TLS server did not drain" >&2; exit 1; }
+if out=$("$bin/protection-server" --host 0.0.0.0 --port 0 --data-dir "$dir/open" 2>&1); then
+    echo "FAIL plain TCP on 0.0.0.0 without --insecure" >&2; exit 1
+fi
+expect "plain TCP off loopback needs --insecure" "without TLS sends tokens in the clear" "$out"

@@ -171,6 +171,8 @@ final class ConnectionHandler: ChannelInboundHandler {
             self.apply(self.machine.frameError(frameError))
         } else if !self.closeInitiated {
             // Bytes after a malformed frame are refused too; the GOAWAY is already on its way.
+            // Any other error (a failed TLS handshake, a reset) closes the connection.
+            self.options.observer.connectionFailed(error, peer: self.peer)
             context.close(promise: nil)
         }
     }

@@ -38,6 +38,12 @@ public struct ConnectionObserver: Sendable {
             ])
     }
 
+    /// A connection closed after an error below the frames: a TLS handshake that
+    /// failed (a plain client, a missing or untrusted client certificate), a reset.
+    func connectionFailed(_ error: any Error, peer: String) {
+        logger.info("connection closed after an error", metadata: ["peer": "\(peer)", "error": "\(error)"])
+    }
+
     static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef")
         return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })

@@ -2,6 +2,7 @@ import CoreMetrics
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import RPCCore
 import Synchronization
 
@@ -37,6 +38,11 @@ public final class TCPClientTransport: ClientTransport {
         /// Whether each call runs on its connection's event loop while it lasts (one
         /// hop in and one out, none per frame) rather than where its caller runs.
         public var runsCallsOnEventLoop: Bool = true
+        /// TLS around each connection's bytes; nil: plain TCP.
+        public var tls: NIOSSLContext?
+        /// The name the server's certificate must carry (and SNI sends); nil: the
+        /// endpoint's host.
+        public var tlsServerName: String?
 
         /// A client of the servers at `endpoints` (at least one).
         public init(
@@ -272,6 +278,13 @@ public final class TCPClientTransport: ClientTransport {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls = configuration.tls {
+                        let name = configuration.tlsServerName ?? endpoint.host
+                        // SNI takes a host name only; an address is checked against the certificate's IPs.
+                        let sni = name.isIPAddress ? nil : name
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: tls, serverHostname: sni))
+                    }
                     try channel.pipeline.syncOperations.addFrameDecoder(
                         maxFrameSize: configuration.connection.settings.maxFrameSize)
                     try channel.pipeline.syncOperations.addHandler(
@@ -308,5 +321,12 @@ public final class TCPClientTransport: ClientTransport {
             channel.close(promise: nil)
             throw Self.shutDownError
         }
+    }
+}
+
+extension String {
+    /// Whether the string is an IPv4 or IPv6 address rather than a host name.
+    var isIPAddress: Bool {
+        (try? SocketAddress(ipAddress: self, port: 0)) != nil
     }
 }

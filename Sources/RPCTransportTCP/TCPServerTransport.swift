@@ -2,6 +2,7 @@ import CoreMetrics
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import RPCCore
 import Synchronization
 
@@ -32,13 +33,18 @@ public final class TCPServerTransport: ServerTransport {
         /// Handlers must then never block: blocking work runs on its own threads and
         /// is awaited.
         public var runsCallsOnEventLoop: Bool
+        /// TLS around every connection's bytes (the frames inside are unchanged); nil:
+        /// plain TCP. A context requiring client certificates refuses connections
+        /// without one during the handshake.
+        public var tls: NIOSSLContext?
 
         public init(
             host: String = "127.0.0.1", port: Int = 7878,
             connection: ConnectionStateMachine.Configuration = ConnectionStateMachine.Configuration(),
             drainGracePeriod: TimeAmount = .seconds(30), settingsTimeout: TimeAmount = .seconds(10),
-            idleTimeout: TimeAmount? = .minutes(5), runsCallsOnEventLoop: Bool = true
+            idleTimeout: TimeAmount? = .minutes(5), runsCallsOnEventLoop: Bool = true, tls: NIOSSLContext? = nil
         ) {
+            self.tls = tls
             self.host = host
             self.port = port
             self.connection = connection
@@ -166,6 +172,9 @@ public final class TCPServerTransport: ServerTransport {
         let options = ConnectionHandler.Options(
             drainGracePeriod: configuration.drainGracePeriod, settingsTimeout: configuration.settingsTimeout,
             drainOnStart: drainOnStart, idleTimeout: configuration.idleTimeout, observer: observer)
+        if let tls = configuration.tls {
+            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+        }
         try channel.pipeline.syncOperations.addFrameDecoder(
             maxFrameSize: configuration.connection.settings.maxFrameSize)
         try channel.pipeline.syncOperations.addHandler(

@@ -3,6 +3,7 @@ import CoreMetrics
 import Foundation
 import Logging
 import NIOCore
+import NIOSSL
 import ProtectionMessages
 import ProtectionServer
 import ProtectionStore
@@ -34,6 +35,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds between heartbeats on an idle sanction watch.") var heartbeatSeconds = 30
     @Option(help: "Milliseconds between the sweeper's passes over due transitions.") var sweepIntervalMs = 1_000
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+    @Option(help: "Serve over TLS with this PEM certificate chain (with --tls-key).") var tlsCert: String?
+    @Option(help: "The PEM private key of --tls-cert.") var tlsKey: String?
+    @Option(help: "Require client certificates signed by this PEM CA (mutual TLS, for internal services).")
+    var tlsClientCa: String?
+    @Flag(help: "Allow plain TCP on an address other than loopback (tokens then cross the network in the clear).")
+    var insecure = false
     @Option(help: ArgumentHelp(
         "For tests only: read the time from this file (RFC 3339 or seconds since the epoch) instead of the wall clock.",
         visibility: .hidden))
@@ -50,6 +57,15 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "protection-server")
 
+        let tls = try tlsContext()
+        if tls == nil, !Self.isLoopback(host) {
+            guard insecure else {
+                throw ValidationError(
+                    "Listening on \(host) without TLS sends tokens in the clear: give --tls-cert and --tls-key, "
+                        + "or --insecure to do it anyway.")
+            }
+            logger.warning("plain TCP on a non-loopback address: tokens and data cross the network unencrypted", metadata: ["host": "\(host)"])
+        }
         let clock: any ServiceClock
         if let clockFile {
             clock = try FileClock(path: clockFile)
@@ -65,7 +81,7 @@ struct Serve: AsyncParsableCommand {
         connection.settings.schemaHash = Self.bytes(hex: ProtectionMessagesSchema.hash)
         let transport = TCPServerTransport(
             configuration: .init(
-                host: host, port: port, connection: connection, drainGracePeriod: .seconds(Int64(drainSeconds))),
+                host: host, port: port, connection: connection, drainGracePeriod: .seconds(Int64(drainSeconds)), tls: tls),
             logger: logger)
         var core = ServerCore.Configuration()
         core.heartbeatInterval = .seconds(heartbeatSeconds)
@@ -107,6 +123,27 @@ struct DataDirectory {
 }
 
 extension Serve {
+    /// The TLS context the flags ask for; nil for plain TCP.
+    func tlsContext() throws -> NIOSSLContext? {
+        switch (tlsCert, tlsKey) {
+        case (nil, nil):
+            guard tlsClientCa == nil else { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key.") }
+            return nil
+        case (let cert?, let key?):
+            do {
+                return try TLSContexts.server(certificateChain: cert, privateKey: key, clientCA: tlsClientCa)
+            } catch {
+                throw ValidationError("The TLS files cannot be used: \(error)")
+            }
+        default: throw ValidationError("--tls-cert and --tls-key go together.")
+        }
+    }
+
+    /// Whether `host` is a loopback address or name.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
     static func bytes(hex: String) -> [UInt8] {
         let digits = Array(hex.utf8)
         return stride(from: 0, to: digits.count - 1, by: 2).compactMap { UInt8(String(decoding: digits[$0...$0 + 1], as: UTF8.self), radix: 16) }

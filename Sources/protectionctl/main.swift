@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOSSL
 import RPCCore
 import RPCTransportTCP
 import SchemaClient
@@ -27,6 +28,22 @@ struct ProtectionCtl: AsyncParsableCommand {
         @Option(help: "Bearer token of every call (`authorization: Bearer <token>`); defaults to $PROTECTION_TOKEN.")
         var token: String?
 
+        @Flag(help: "Connect over TLS (trusting the system's roots unless --tls-ca is given).") var tls = false
+        @Option(help: "Trust this PEM CA for the server's certificate (implies --tls).") var tlsCa: String?
+        @Option(help: "Present this PEM client certificate chain (with --tls-key; implies --tls).") var tlsCert: String?
+        @Option(help: "The PEM private key of --tls-cert.") var tlsKey: String?
+        @Option(help: "The name the server's certificate must carry, when not the address's host.") var tlsServerName: String?
+
+        func tlsContext() throws -> NIOSSLContext? {
+            guard tls || tlsCa != nil || tlsCert != nil else { return nil }
+            guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together.") }
+            do {
+                return try TLSContexts.client(trustedCA: tlsCa, certificateChain: tlsCert, privateKey: tlsKey)
+            } catch {
+                throw ValidationError("The TLS files cannot be used: \(error)")
+            }
+        }
+
         func endpoints() throws -> [Endpoint] {
             try addresses.map { address in
                 guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
@@ -49,7 +66,10 @@ struct ProtectionCtl: AsyncParsableCommand {
 
         /// Runs `body` with a client of the addresses, then shuts it down.
         func withClient<T: Sendable>(_ body: @escaping @Sendable (RPCClient) async throws -> T) async throws -> T {
-            let transport = TCPClientTransport(configuration: .init(endpoints: try endpoints()))
+            var configuration = TCPClientTransport.Configuration(endpoints: try endpoints())
+            configuration.tls = try tlsContext()
+            configuration.tlsServerName = tlsServerName
+            let transport = TCPClientTransport(configuration: configuration)
             let token = self.token ?? ProcessInfo.processInfo.environment["PROTECTION_TOKEN"]
             let client = RPCClient(transport: transport, interceptors: token.map { [BearerTokenInterceptor(token: $0)] } ?? [])
             return try await withThrowingTaskGroup(of: T?.self) { group in
