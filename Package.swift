@@ -135,7 +135,7 @@ let package = Package(
 
         // The frame layer of the TCP transport: frame types, codec, decoder. NIOCore only.
         .target(
-            name: "RPCFrames", dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            name: "RPCFrames", dependencies: ["RPCCore", .product(name: "NIOCore", package: "swift-nio")],
             path: "Sources/RPCFrames", swiftSettings: strict),
         // Connection state machines and transports for the TCP transport.
         .target(
@@ -151,7 +151,7 @@ let package = Package(
         // libFuzzer harnesses; built with the fuzzer flags only in scripts/test.sh.
         .executableTarget(
             name: "FuzzFrameDecoder",
-            dependencies: ["RPCFrames", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["RPCFrames", "RPCCore", .product(name: "NIOCore", package: "swift-nio")],
             path: "Fuzz/FuzzFrameDecoder", swiftSettings: strict),
         .executableTarget(
             name: "FuzzMessageDecoder", dependencies: ["ProtoWire", "ProtectionMessages"],

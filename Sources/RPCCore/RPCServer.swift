@@ -211,11 +211,11 @@ private final class ResponseGate: Sendable {
         try await outbound.write(part)
     }
 
-    /// Writes the status (once) and finishes the stream; failures to write mean the
-    /// client has gone and are ignored.
+    /// Writes the status (once, its message cut to `Status.maxMessageBytes`) and
+    /// finishes the stream; failures to write mean the client has gone and are ignored.
     func finish(status: Status, trailing: Metadata) async {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        try? await outbound.write(.status(status, trailing: trailing))
+        try? await outbound.write(.status(status.withMessageCut, trailing: trailing))
         await outbound.finish()
     }
 }

@@ -127,3 +127,31 @@ public struct Status: Sendable, Hashable, CustomStringConvertible {
         message.isEmpty ? code.name : "\(code.name): \(message)"
     }
 }
+
+extension Status {
+    /// The longest status message a server sends, in UTF-8 bytes: an error quoting
+    /// a huge value (a 16 KB method name, a field's content) is cut to this, with "…".
+    public static let maxMessageBytes = 1_024
+
+    /// `text` cut to at most `maxBytes` UTF-8 bytes on a character boundary, ending
+    /// in "…" when cut.
+    public static func cut(_ text: String, toBytes maxBytes: Int = maxMessageBytes) -> String {
+        guard text.utf8.count > maxBytes else { return text }
+        var kept = ""
+        var used = 3  // "…"
+        for character in text {
+            let size = character.utf8.count
+            guard used + size <= maxBytes else { break }
+            kept.append(character)
+            used += size
+        }
+        return kept + "…"
+    }
+
+    /// The status with its message cut to ``maxMessageBytes``.
+    public var withMessageCut: Status {
+        var status = self
+        status.message = Status.cut(message)
+        return status
+    }
+}

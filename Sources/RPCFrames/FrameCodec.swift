@@ -1,4 +1,5 @@
 import NIOCore
+import RPCCore
 
 /// Encodes frames into bytes and parses frame payloads. Stateless; see `FrameDecoder`
 /// for reading frames off a byte stream.
@@ -358,5 +359,27 @@ struct PayloadReader {
             }
         }
         return settings
+    }
+}
+
+extension TrailersPayload {
+    /// The trailers cut to fit one frame payload of at most `maxPayloadLength` bytes
+    /// (docs/PROTOCOL.md, section 3.4): trailers that fit are unchanged; otherwise the
+    /// message is cut (ending in "…") while details and metadata are kept; when even
+    /// an empty message leaves no room, details and metadata are dropped and the
+    /// message is cut to what remains. The code always survives.
+    public func fitting(maxPayloadLength: Int) -> TrailersPayload {
+        func length(_ t: TrailersPayload) -> Int { FrameCodec.payloadLength(of: .trailers(streamID: 1, t)) }
+        guard length(self) > maxPayloadLength else { return self }
+        var cut = self
+        cut.message = ""
+        if length(cut) + 64 > maxPayloadLength {
+            cut.details = []
+            cut.metadata = []
+        }
+        // What the message may take: the room left, less its length prefix (5 bytes at most).
+        let room = maxPayloadLength - length(cut) - 4
+        cut.message = room >= 3 ? Status.cut(message, toBytes: room) : ""
+        return cut
     }
 }

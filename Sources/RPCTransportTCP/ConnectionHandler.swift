@@ -169,6 +169,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if let frameError = error as? FrameError {
             self.apply(self.machine.frameError(frameError))
+        } else if let stalled = error as? StalledFrame {
+            self.apply(self.machine.connectionError(.protocolError, "a frame stalled: \(stalled)"))
         } else if !self.closeInitiated {
             // Bytes after a malformed frame are refused too; the GOAWAY is already on its way.
             // Any other error (a failed TLS handshake, a reset) closes the connection.
@@ -211,12 +213,32 @@ final class ConnectionHandler: ChannelInboundHandler {
         self.flags.markUnusable()
         self.write(self.machine.beginGracefulShutdown(reason: "shutting down"))
         if self.drainTimer == nil, let context {
-            let channel = context.channel
+            let ref = self.ref
             self.drainTimer = context.eventLoop.scheduleTask(in: self.options.drainGracePeriod) {
-                channel.close(promise: nil)
+                ref.bound.value.drainExpired()
             }
         }
         self.checkDrained()
+    }
+
+    /// The drain's grace period ended with calls still open: each gets a status
+    /// (UNAVAILABLE, so its client may go elsewhere) rather than a bare close, the
+    /// count is logged, and the connection closes.
+    private func drainExpired() {
+        guard self.context != nil, !self.isInactive else { return }
+        if self.machine.role == .server {
+            let open = self.machine.openStreamIDs
+            if !open.isEmpty { self.options.observer.callsCutOff(open.count, peer: self.peer) }
+            for id in open {
+                let trailers = TrailersPayload(code: .unavailable, message: "The server shut down before the call ended.")
+                if self.machine.queuedBytes(streamID: id) == 0, let frames = try? self.machine.sendTrailers(streamID: id, trailers) {
+                    self.write(frames)
+                } else {
+                    self.write(self.machine.cancel(streamID: id, code: .unavailable))
+                }
+            }
+        }
+        self.closeConnection()
     }
 
     // MARK: - Actions
@@ -319,7 +341,9 @@ final class ConnectionHandler: ChannelInboundHandler {
     func completeReady(_ error: (any Error)?) {
         guard !self.readyCompleted else { return }
         self.readyCompleted = true
-        self.settingsTimer?.cancel()
+        // The timer also waits for the peer's ACK of our SETTINGS (PROTOCOL.md, section 4):
+        // a peer that never acknowledges is closed with GOAWAY(SETTINGS_TIMEOUT).
+        if error != nil || self.machine.settingsAcknowledged { self.settingsTimer?.cancel() }
         if let error { self.ready.fail(error) } else { self.ready.succeed() }
     }
 

@@ -263,9 +263,9 @@ public struct ConnectionStateMachine: Sendable {
         guard self.role == .server else { throw .wrongRole }
         guard var stream = self.streams[streamID] else { throw .unknownStream(streamID) }
         guard !stream.localEnded else { throw .streamNotWritable(streamID) }
-        try self.checkFits(.trailers(streamID: streamID, trailers))
+        // Trailers too large for one frame are cut, never lost: the status must arrive.
         stream.localEnded = true
-        stream.outbound.append(.trailers(trailers))
+        stream.outbound.append(.trailers(trailers.fitting(maxPayloadLength: self.peerSettings.maxFrameSize)))
         self.streams[streamID] = stream
         return self.flush(streamID: streamID)
     }

@@ -33,6 +33,12 @@ public final class TCPServerTransport: ServerTransport {
         /// Handlers must then never block: blocking work runs on its own threads and
         /// is awaited.
         public var runsCallsOnEventLoop: Bool
+        /// The most connections open at once; past it a new connection gets SETTINGS
+        /// and GOAWAY(ENHANCE_YOUR_CALM, "too many connections") and is closed.
+        public var maxConnections: Int = 10_000
+        /// A connection that stops sending in the middle of a frame for this long is
+        /// closed with GOAWAY(PROTOCOL_ERROR).
+        public var frameReadTimeout: TimeAmount = .seconds(30)
         /// TLS around every connection's bytes (the frames inside are unchanged); nil:
         /// plain TCP. A context requiring client certificates refuses connections
         /// without one during the handshake.
@@ -162,9 +168,16 @@ public final class TCPServerTransport: ServerTransport {
     /// Sets up one accepted connection (on its event loop).
     private func initializeConnection(_ channel: any Channel) throws -> NIOAsyncChannel<AcceptedStream, Never> {
         let id = ObjectIdentifier(channel)
-        let drainOnStart = state.withLock { state in
-            if !state.shuttingDown { state.connections[id] = channel }
-            return state.shuttingDown
+        let (drainOnStart, open) = state.withLock { state in
+            let open = state.connections.count
+            if !state.shuttingDown, open < configuration.maxConnections { state.connections[id] = channel }
+            return (state.shuttingDown, open)
+        }
+        if !drainOnStart, open >= configuration.maxConnections {
+            observer.connectionRefused(open: open, peer: channel.remoteAddress?.peerDescription ?? "unknown")
+            try channel.pipeline.syncOperations.addHandler(
+                RefusedConnectionHandler(reason: "too many connections (\(configuration.maxConnections) open)"))
+            return try NIOAsyncChannel<AcceptedStream, Never>(wrappingChannelSynchronously: channel)
         }
         channel.closeFuture.whenComplete { _ in
             _ = self.state.withLock { $0.connections.removeValue(forKey: id) }
@@ -175,6 +188,7 @@ public final class TCPServerTransport: ServerTransport {
         if let tls = configuration.tls {
             try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
         }
+        try channel.pipeline.syncOperations.addHandler(StalledFrameHandler(timeout: configuration.frameReadTimeout))
         try channel.pipeline.syncOperations.addFrameDecoder(
             maxFrameSize: configuration.connection.settings.maxFrameSize)
         try channel.pipeline.syncOperations.addHandler(

@@ -39,6 +39,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The PEM private key of --tls-cert.") var tlsKey: String?
     @Option(help: "Require client certificates signed by this PEM CA (mutual TLS, for internal services).")
     var tlsClientCa: String?
+    @Option(help: "Most connections open at once; more are refused with GOAWAY(ENHANCE_YOUR_CALM).")
+    var maxConnections = 10_000
     @Flag(help: "Allow plain TCP on an address other than loopback (tokens then cross the network in the clear).")
     var insecure = false
     @Option(help: ArgumentHelp(
@@ -79,10 +81,10 @@ struct Serve: AsyncParsableCommand {
 
         var connection = ConnectionStateMachine.Configuration()
         connection.settings.schemaHash = Self.bytes(hex: ProtectionMessagesSchema.hash)
-        let transport = TCPServerTransport(
-            configuration: .init(
-                host: host, port: port, connection: connection, drainGracePeriod: .seconds(Int64(drainSeconds)), tls: tls),
-            logger: logger)
+        var listen = TCPServerTransport.Configuration(
+            host: host, port: port, connection: connection, drainGracePeriod: .seconds(Int64(drainSeconds)), tls: tls)
+        listen.maxConnections = maxConnections
+        let transport = TCPServerTransport(configuration: listen, logger: logger)
         var core = ServerCore.Configuration()
         core.heartbeatInterval = .seconds(heartbeatSeconds)
         core.sweepInterval = .milliseconds(sweepIntervalMs)

@@ -52,4 +52,19 @@ import Testing
         board.set(.notServing(reason: "maintenance"), for: integrity)
         #expect(await iterator.next() == .some(.notServing(reason: "maintenance")))
     }
+
+    @Test func drainingEndsEveryWatchAfterItsLastAnswer() async {
+        let board = HealthStatusBoard(services: [integrity])
+        board.markReady()
+        let watch = board.watch(service: "", probe: .readiness)
+        board.beginDraining()
+        var answers: [HealthStatusBoard.Answer] = []
+        for await answer in watch { answers.append(answer) }
+        #expect(answers.last == .notServing(reason: "The server is draining."), "\(answers)")
+        #expect(board.isDraining)
+        // A watch begun while draining answers once and ends.
+        var late: [HealthStatusBoard.Answer] = []
+        for await answer in board.watch(service: integrity, probe: .liveness) { late.append(answer) }
+        #expect(late == [.serving])
+    }
 }

@@ -167,6 +167,7 @@ import Testing
             // Never released: only the end of the grace period ends the call.
             let error = try await #require(throws: RPCError.self) { try await call.value }
             #expect(error.code == .unavailable)
+            #expect(error.message == "The server shut down before the call ended.", "a status, not a bare close")
             try await serving.value
             transport.beginGracefulShutdown()
         }

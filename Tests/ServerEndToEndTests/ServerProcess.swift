@@ -16,6 +16,8 @@ final class ServerProcess: Sendable {
     private let metrics = Mutex<Int?>(nil)
     /// Tokens of the principals tests call as, issued once per data directory.
     private let tokens = Mutex<[String: String]>([:])
+    /// The latest start's log file, kept after it stops.
+    private let logFile = Mutex<URL?>(nil)
     /// Serve Prometheus metrics too.
     let withMetrics: Bool
 
@@ -71,6 +73,7 @@ final class ServerProcess: Sendable {
             {
                 metrics.withLock { $0 = metricsLine?.split(separator: ":").last.flatMap { Int($0) } }
                 state.withLock { $0 = (process, port, log) }
+                logFile.withLock { $0 = log }
                 return
             }
             if data.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
@@ -94,9 +97,9 @@ final class ServerProcess: Sendable {
         }
     }
 
-    /// What the server logged so far.
+    /// What the server logged so far (the latest start, running or stopped).
     var log: String {
-        guard let log = state.withLock({ $0?.log }) else { return "" }
+        guard let log = logFile.withLock({ $0 }) else { return "" }
         return (try? String(contentsOf: log, encoding: .utf8)) ?? ""
     }
 

@@ -17,15 +17,11 @@ enum ServiceError {
         }
     }
 
-    /// The longest status message sent: a message quoting a huge value is cut.
-    static let maxMessageLength = 1_024
-
-    /// The error for a refusal with its detail.
+    /// The error for a refusal with its detail; a message quoting a huge value is cut
+    /// (in the detail too) as every status message is.
     static func refusal(_ detail: ErrorDetail) -> RPCError {
         var detail = detail
-        if detail.message.utf8.count > maxMessageLength {
-            detail.message = String(decoding: detail.message.utf8.prefix(maxMessageLength), as: UTF8.self) + "…"
-        }
+        detail.message = Status.cut(detail.message)
         return RPCError(code: code(for: detail.reason), message: detail.message, details: detail.serializedBytes())
     }
 

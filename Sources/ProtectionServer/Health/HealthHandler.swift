@@ -32,6 +32,9 @@ public struct HealthHandler: HealthService.Handler {
             }
             try await writer.write(message)
         }
+        if board.isDraining {
+            throw RPCError(code: .unavailable, message: "The server is shutting down; watch another instance.")
+        }
     }
 
     static func response(_ status: HealthStatusBoard.Status) -> CheckHealthResponse {

@@ -29,6 +29,7 @@ public final class HealthStatusBoard: Sendable {
         var services: [String: Status]
         var watchers: [Int: Watcher] = [:]
         var nextWatcher = 0
+        var draining = false
 
         func answer(service: String, probe: HealthProbe) -> Answer {
             if service.isEmpty { return probe == .liveness ? .serving : readiness }
@@ -52,8 +53,23 @@ public final class HealthStatusBoard: Sendable {
     /// The server cannot serve calls now (a dependency is down), for `reason`.
     public func markNotReady(reason: String) { update { $0.readiness = .notServing(reason: reason) } }
 
-    /// The server is shutting down: not ready any more, still alive.
-    public func beginDraining() { markNotReady(reason: "The server is draining.") }
+    /// The server is shutting down: not ready any more, still alive. Every watch gets
+    /// that answer and then ends (``HealthHandler`` ends the call with UNAVAILABLE),
+    /// so no watcher holds the drain.
+    public func beginDraining() {
+        update {
+            $0.readiness = .notServing(reason: "The server is draining.")
+            $0.draining = true
+        }
+        let watchers = state.withLock { state in
+            defer { state.watchers = [:] }
+            return Array(state.watchers.values)
+        }
+        for watcher in watchers { watcher.continuation.finish() }
+    }
+
+    /// Whether ``beginDraining()`` was called.
+    public var isDraining: Bool { state.withLock { $0.draining } }
 
     /// Sets one service's own status (it is also not ready while the server is not).
     public func set(_ status: Status, for service: String) { update { $0.services[service] = status } }
@@ -66,14 +82,19 @@ public final class HealthStatusBoard: Sendable {
     /// The answer now, then each change, until the caller stops iterating.
     func watch(service: String, probe: HealthProbe) -> AsyncStream<Answer> {
         let (stream, continuation) = AsyncStream<Answer>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        let id = state.withLock { state -> Int in
+        let id = state.withLock { state -> Int? in
             let first = state.answer(service: service, probe: probe)
             continuation.yield(first)
+            guard !state.draining else {
+                continuation.finish()
+                return nil
+            }
             defer { state.nextWatcher += 1 }
             state.watchers[state.nextWatcher] = Watcher(
                 service: service, probe: probe, last: first, continuation: continuation)
             return state.nextWatcher
         }
+        guard let id else { return stream }
         continuation.onTermination = { [weak self] _ in
             _ = self?.state.withLock { $0.watchers.removeValue(forKey: id) }
         }
