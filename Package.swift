@@ -23,6 +23,9 @@ let package = Package(
         .library(name: "SchemaClient", targets: ["SchemaClient"]),
         .executable(name: "FuzzFrameDecoder", targets: ["FuzzFrameDecoder"]),
         .executable(name: "FuzzMessageDecoder", targets: ["FuzzMessageDecoder"]),
+        .executable(name: "FuzzConnection", targets: ["FuzzConnection"]),
+        .executable(name: "FuzzJSON", targets: ["FuzzJSON"]),
+        .executable(name: "FuzzSchemaParser", targets: ["FuzzSchemaParser"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -156,6 +159,15 @@ let package = Package(
         .executableTarget(
             name: "FuzzMessageDecoder", dependencies: ["ProtoWire", "ProtectionMessages"],
             path: "Fuzz/FuzzMessageDecoder", swiftSettings: strict),
+        .executableTarget(
+            name: "FuzzConnection",
+            dependencies: ["RPCTransportTCP", "RPCFrames", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Fuzz/FuzzConnection", swiftSettings: strict),
+        .executableTarget(
+            name: "FuzzJSON", dependencies: ["ProtoWire", "ProtectionMessages", "ProtoSchema"],
+            path: "Fuzz/FuzzJSON", swiftSettings: strict),
+        .executableTarget(
+            name: "FuzzSchemaParser", dependencies: ["ProtoSchema"], path: "Fuzz/FuzzSchemaParser", swiftSettings: strict),
 
         .testTarget(
             name: "RPCTransportTCPTests",

@@ -7,7 +7,7 @@ import ProtoWire
 /// The schema this module was generated from, served by reflection.
 public enum ProtectionMessagesSchema {
     /// SHA-256 over each file's path and text, in path order.
-    public static let hash = "552e08dc01347e0af0394d817e1e11519df54fdcef31f1d082fe4c96c9841ef9"
+    public static let hash = "90311c13dae0e3e19a693684238bba2a7808274c6c573f05e26633ac1fddfaa4"
 
     /// Each `.proto` file: its path under the schema root and its text.
     public static let files: [(path: String, source: String)] = [
@@ -1667,7 +1667,9 @@ enum ServingStatus {
   SERVING_STATUS_SERVICE_UNKNOWN = 3;
 }
 
-// Health service (no principal needed, so that load balancers can ask).
+// Health service: any role may ask (a load balancer with an internal
+// service's token); readiness turns false when the server drains, and every
+// watch then ends with UNAVAILABLE.
 service HealthService {
   // The status of the server or of one service, now.
   // Roles: merchant, buyer, reviewer, internal_service, admin.

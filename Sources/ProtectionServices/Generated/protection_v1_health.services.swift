@@ -6,7 +6,9 @@ import ProtoWire
 import ProtectionMessages
 import RPCCore
 
-/// Health service (no principal needed, so that load balancers can ask).
+/// Health service: any role may ask (a load balancer with an internal
+/// service's token); readiness turns false when the server drains, and every
+/// watch then ends with UNAVAILABLE.
 public enum HealthService {
     /// The service's full protobuf name.
     public static let name = "protection.v1.HealthService"
