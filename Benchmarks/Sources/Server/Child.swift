@@ -112,7 +112,14 @@ func serve(directory: String, onPort: @escaping @Sendable (Int) -> Void) async t
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await store.run() }
         let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
-        let core = try await ServerCore.open(store: store, clock: ManualClock(benchNow), logger: logger)
+        // The same interceptors as protection-server, its rate limits too (a bucket taken
+        // per call), set high enough that no benchmark call is refused.
+        var configuration = ServerCore.Configuration()
+        for rateClass in RateClass.allCases {
+            configuration.rateLimits.limits[rateClass] = RateLimiter.Limit(perSecond: 1e9, burst: 1e9)
+        }
+        let core = try await ServerCore.open(
+            store: store, clock: ManualClock(benchNow), logger: logger, configuration: configuration)
         let wiring = ServerWiring(core: core, logger: logger) { router in
             router.registerUnary(
                 emptyMethod, deserializer: { $0 }, serializer: { $0 }, handler: { (_: [UInt8], _: ServerContext) in [UInt8]() })
