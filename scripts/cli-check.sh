@@ -55,6 +55,9 @@ expect "the rule set in force is the shipped default" '"version":"1"' \
 expect "tokens list shows credentials, never a token" "active  merchant  M-1  development credential" \
     "$("$bin/protection-server" tokens list --data-dir "$dir/data")"
 [[ $("$bin/protection-server" tokens list --data-dir "$dir/data") != *mpt.* ]] || { echo "FAIL tokens list shows a token" >&2; exit 1; }
+if out=$("$bin/protection-server" tokens list --data-dir "$dir/nowhere" 2>&1); then echo "FAIL tokens on no store" >&2; exit 1; fi
+expect "tokens on a folder without a store is refused" "No store at" "$out"
+[[ ! -e $dir/nowhere ]] || { echo "FAIL tokens created a store" >&2; exit 1; }
 m1=$(python3 -c 'import json,sys; print(next(c["credential_id"] for c in json.load(open(sys.argv[1]))["credentials"] if c["principal_id"] == "M-1"))' "$dir/data/credentials.json")
 "$bin/protection-server" tokens revoke "$m1" --reason "cli check" --data-dir "$dir/data" >/dev/null
 sleep 2 # the running server reads other processes' credential changes every second

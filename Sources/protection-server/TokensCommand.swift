@@ -112,7 +112,13 @@ struct Tokens: AsyncParsableCommand {
         _ options: Options,
         _ body: @escaping @Sendable (AccessHandler, @Sendable (MethodDescriptor) -> ServerContext) async throws -> T
     ) async throws -> T {
-        let store = try DataDirectory(options.dataDir).openStore()
+        let directory = DataDirectory(options.dataDir)
+        guard FileManager.default.fileExists(atPath: directory.databasePath) else {
+            throw ValidationError(
+                "No store at \(directory.databasePath): start protection-server once on this data directory, "
+                    + "or give --data-dir.")
+        }
+        let store = try directory.openStore()
         var logger = Logger(label: "protection-server tokens")
         logger.logLevel = .warning
         let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
