@@ -15,17 +15,23 @@ phase() {
 }
 
 echo "::: dependencies"
-apt_packages=(protobuf-compiler protobuf-c-compiler libprotobuf-c-dev pkg-config libsqlite3-dev)
+apt_packages=(protobuf-compiler protobuf-c-compiler libprotobuf-c-dev pkg-config libsqlite3-dev python3-venv)
 source scripts/apt-need.sh
 apt_need "${apt_packages[@]}"
-# The committed python vectors were made with this version of python's protobuf.
+# The committed python vectors were made with this version of python's protobuf. It
+# goes into a virtual environment under the build folder: a stock Debian Python
+# refuses a system-wide `pip install`.
 python_protobuf=7.36.2
-if [[ $(python3 -c 'import google.protobuf; print(google.protobuf.__version__)' 2>/dev/null) != "$python_protobuf" ]]; then
-    python3 -m pip install -q "protobuf==$python_protobuf" || {
-        echo "missing python package; run: python3 -m pip install protobuf==$python_protobuf" >&2
+venv=.build/python-venv
+python=$venv/bin/python3
+if [[ $("$python" -c 'import google.protobuf; print(google.protobuf.__version__)' 2>/dev/null) != "$python_protobuf" ]]; then
+    rm -rf "$venv"
+    python3 -m venv "$venv" && "$python" -m pip install -q "protobuf==$python_protobuf" || {
+        echo "could not make $venv with python's protobuf $python_protobuf" >&2
         exit 1
     }
 fi
+echo "python's protobuf $("$python" -c 'import google.protobuf; print(google.protobuf.__version__)') in $venv"
 protoc --version
 
 phase "schema compiles with protoc (python and protobuf-c)"
@@ -43,7 +49,7 @@ swift run --skip-build protogen generate --check --schema Tests/Support/schema \
     --out Tests/Support/ConformanceMessages/Generated --module ConformanceMessages --no-services
 swift run --skip-build protogen docs --check
 bash scripts/generate-c.sh --check
-python3 scripts/make-python-vectors.py --check
+"$python" scripts/make-python-vectors.py --check
 python3 scripts/make-examples.py --check
 
 phase "contract review: protogen lint && protogen breaking (against schema-baseline/)"
@@ -64,6 +70,17 @@ schema_dir="$PWD/schema"
         exit 1
     fi
     echo "encode, decode and the unknown-field error work"
+    # A folder holding only google/ files has nothing to generate: a clear error, not an empty module.
+    mkdir -p google-only/google/protobuf
+    printf 'syntax = "proto3";\npackage google.protobuf;\nmessage Empty {}\n' >google-only/google/protobuf/empty.proto
+    if "$protogen" generate --schema google-only --out google-only-out --no-services 2>google-only.err; then
+        echo "generate accepted a folder of google/ files only" >&2
+        exit 1
+    fi
+    grep -q "every .proto file is under google/ (google/protobuf/empty.proto)" google-only.err \
+        || { echo "no clear error for a google/-only folder:" >&2; cat google-only.err >&2; exit 1; }
+    [[ ! -e google-only-out ]] || { echo "generate wrote output for a google/-only folder" >&2; exit 1; }
+    echo "a folder of google/ files only is refused, naming its files"
 )
 
 phase "build tests"

@@ -100,7 +100,8 @@ import Testing
                         return RPCError(converting: error)
                     }
                 }
-                try await eventually("both watches answer") { Set(opened.items) == ["health", "sanctions"] }
+                // Generous: other suites in the same process can hold the few cooperative threads for a while.
+                try await eventually("both watches answer", within: 120) { Set(opened.items) == ["health", "sanctions"] }
                 try await server.stop()
                 let healthEnd = await health.value
                 let sanctionsEnd = await sanctions.value

@@ -67,14 +67,26 @@ struct Generate: ParsableCommand {
     }
 }
 
-/// Loads a schema folder, printing every problem as `file:line:column: message`.
+/// Loads a schema folder, printing every problem as `file:line:column: message`. A
+/// folder whose every file lies under `google/` is refused too: the well-known
+/// types are built in, so there would be nothing of its own to generate, lint or
+/// document, and saying "generated" over an empty module would hide the mistake.
 func loadSchema(_ directory: String) throws -> Schema {
+    let schema: Schema
     do {
-        return try SchemaLoader.load(directory: directory)
+        schema = try SchemaLoader.load(directory: directory)
     } catch {
         for e in error.errors { printError(e.description) }
         throw ExitCode(2)
     }
+    guard schema.files.contains(where: { !$0.path.hasPrefix("google/") }) else {
+        let names = schema.files.map(\.path).sorted().joined(separator: ", ")
+        printError(
+            "\(directory): every .proto file is under google/ (\(names)); the well-known types are built in, "
+                + "so the schema has nothing of its own. Point --schema at the folder that holds your files.")
+        throw ExitCode(2)
+    }
+    return schema
 }
 
 func printError(_ text: String) {
