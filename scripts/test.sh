@@ -137,11 +137,14 @@ phase "fuzz: frame and message decoders, the connection state machine, proto3 JS
 # LeakSanitizer cannot follow (parsed schemas read as leaked); memory stays bounded by
 # libFuzzer's RSS limit.
 for fuzzer in FuzzFrameDecoder FuzzMessageDecoder FuzzConnection FuzzJSON FuzzSchemaParser; do
+    # The schema parser is also seeded with the schemas themselves (read in place, not copied).
+    extra_seeds=()
+    [[ $fuzzer == FuzzSchemaParser ]] && extra_seeds=(schema Tests/Support/schema)
     swift build -c debug --scratch-path .build-fuzz --product "$fuzzer" \
         --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address 2>&1 \
         | { grep -v 'ld.gold: warning: Cannot export local symbol' || true; }
     ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no ".build-fuzz/debug/$fuzzer" -max_total_time=30 -detect_leaks=0 \
-        "$(mktemp -d -p "$tmp")" "Fuzz/corpus/$fuzzer" 2>&1 \
+        "$(mktemp -d -p "$tmp")" "Fuzz/corpus/$fuzzer" "${extra_seeds[@]}" 2>&1 \
         | { grep -vE '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse|RELOAD)' || true; }
 done
 

@@ -9,7 +9,8 @@
 // Build and run with the fuzzer (see scripts/test.sh):
 //   swift build -c debug --scratch-path .build-fuzz --product FuzzSchemaParser \
 //       --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address
-//   SWIFT_BACKTRACE=enable=no .build-fuzz/debug/FuzzSchemaParser "$(mktemp -d)" Fuzz/corpus/FuzzSchemaParser
+//   SWIFT_BACKTRACE=enable=no .build-fuzz/debug/FuzzSchemaParser "$(mktemp -d)" Fuzz/corpus/FuzzSchemaParser \
+//       schema Tests/Support/schema
 // Without the fuzzer flags this file builds to a program that does nothing.
 
 import ProtoSchema

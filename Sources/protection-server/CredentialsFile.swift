@@ -29,7 +29,7 @@ enum CredentialsFile {
             credentials: issued.map { answer in
                 let credential = answer.credential ?? Credential()
                 return Entry(
-                    role: String((credential.role.protoName ?? "").dropFirst("ROLE_".count)).lowercased(),
+                    role: credential.role.callerName,
                     principalId: credential.principalId, credentialId: credential.credentialId, token: answer.token)
             })
         let encoder = JSONEncoder()

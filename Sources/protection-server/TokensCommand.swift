@@ -27,7 +27,7 @@ struct Tokens: AsyncParsableCommand {
         @Option(help: "What the token is for.") var label = ""
 
         func run() async throws {
-            guard let role = Role(protoName: "ROLE_" + role.uppercased()) else {
+            guard let role = Role(callerName: role), AccessHandler.roles.contains(role) else {
                 throw ValidationError("'\(role)' is not a role: merchant, buyer, reviewer, internal_service or admin.")
             }
             var request = IssueTokenRequest()
@@ -102,8 +102,7 @@ struct Tokens: AsyncParsableCommand {
     /// One credential per line: id, state, role, principal, label.
     static func line(_ c: Credential) -> String {
         let state = String((c.state.protoName ?? "").dropFirst("CREDENTIAL_STATE_".count)).lowercased()
-        let role = String((c.role.protoName ?? "").dropFirst("ROLE_".count)).lowercased()
-        return [c.credentialId, state, role, c.principalId, c.label].joined(separator: "  ")
+        return [c.credentialId, state, c.role.callerName, c.principalId, c.label].joined(separator: "  ")
     }
 
     /// Runs `body` with the access handler on the data directory's store, calling as
@@ -129,7 +128,10 @@ struct Tokens: AsyncParsableCommand {
             }
             defer { store.close() }
             do {
-                let core = try await ServerCore.open(store: store, clock: WallClock(), logger: logger)
+                var configuration = ServerCore.Configuration()
+                configuration.loadsSanctionIndex = false
+                let core = try await ServerCore.open(
+                    store: store, clock: WallClock(), logger: logger, configuration: configuration)
                 return try await body(AccessHandler(core: core)) { method in
                     DevelopmentCredentials.localContext(method, as: .admin, id: "local:\(user)")
                 }

@@ -55,7 +55,7 @@ struct AccessHarness: Sendable {
                 core: core, router: wiring.router, client: client, folder: folder,
                 tokens: Dictionary(uniqueKeysWithValues: issued.map { answer in
                     let c = answer.credential ?? Credential()
-                    return ("\(Self.roleName(c.role))/\(c.principalId)", answer.token)
+                    return ("\(c.role.callerName)/\(c.principalId)", answer.token)
                 }),
                 credentials: issued.compactMap(\.credential))
             do {
@@ -78,7 +78,6 @@ struct AccessHarness: Sendable {
         AccessInterceptor(book: core.credentials, roles: roles, limiter: RateLimiter(), refusals: core.refusals)
     }
 
-    static func roleName(_ role: Role) -> String { String((role.protoName ?? "").dropFirst("ROLE_".count)).lowercased() }
 
     /// Refused calls audited after `sequence`.
     func refusals(after sequence: Int64) async throws -> [AuditEvent] {

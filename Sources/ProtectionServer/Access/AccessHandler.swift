@@ -17,7 +17,7 @@ public struct AccessHandler: AccessService.Handler {
     }
 
     /// The roles a token may carry.
-    static let roles: [Role] = [.merchant, .buyer, .reviewer, .internalService, .admin]
+    public static let roles: [Role] = [.merchant, .buyer, .reviewer, .internalService, .admin]
 
     public func issueToken(_ request: IssueTokenRequest, context: ServerContext) async throws -> IssueTokenResponse {
         var check = FieldCheck()

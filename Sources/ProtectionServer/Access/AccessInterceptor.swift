@@ -37,7 +37,8 @@ public struct AccessInterceptor: ServerInterceptor {
             throw RPCError(code: .unauthenticated, message: failure.message)
         }
         let caller = Caller(role: credential.role, id: credential.principalId)
-        CallObserver.current?.setPrincipal("\(caller.roleName):\(caller.id)")
+        let principal = "\(caller.roleName):\(caller.id)"
+        CallObserver.current?.setPrincipal(principal)
         guard let scope = roles[method]?.scope(of: caller.roleName) else {
             let declared = roles[method]?.description ?? "none"
             await refusals.record(
@@ -47,7 +48,7 @@ public struct AccessInterceptor: ServerInterceptor {
                 code: .permissionDenied,
                 message: "The role \(caller.roleName) may not call \(context.descriptor.method) (declared: \(declared)).")
         }
-        if let wait = limiter.take(principal: "\(caller.roleName):\(caller.id)", RateClass.of(method: context.descriptor.method)) {
+        if let wait = limiter.take(principal: principal, RateClass.of(method: context.descriptor.method)) {
             await refusals.record(
                 .rateLimited, method: method, actor: caller.actor, reason: "over the rate limit, retry after \(wait) ms",
                 peer: context.peer)

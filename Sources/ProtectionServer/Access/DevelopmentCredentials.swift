@@ -15,7 +15,7 @@ public enum DevelopmentCredentials {
 
     /// Issues them when the store has no credential yet; nil when it has some.
     public static func issueIfNone(core: ServerCore) async throws -> [IssueTokenResponse]? {
-        guard try await core.store.credentials().isEmpty else { return nil }
+        guard core.credentials.all.isEmpty else { return nil }
         let handler = AccessHandler(core: core)
         var issued: [IssueTokenResponse] = []
         for (role, id) in principals {

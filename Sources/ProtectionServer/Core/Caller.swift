@@ -41,7 +41,7 @@ public struct Caller: Sendable, Hashable {
     }
 
     /// The role's name in `Roles:` declarations (`internal_service`).
-    var roleName: String { Self.names[role] ?? "unspecified" }
+    var roleName: String { role.callerName }
 
     /// The service itself (the sweeper).
     static let system = Caller(role: .system, id: "clock")
@@ -100,5 +100,16 @@ public struct Caller: Sendable, Hashable {
         "merchant": .merchant, "buyer": .buyer, "reviewer": .reviewer, "internal_service": .internalService,
         "admin": .admin, "system": .system,
     ]
-    private static let names = Dictionary(uniqueKeysWithValues: knownNames.map { ($1, $0) })
+    fileprivate static let names = Dictionary(uniqueKeysWithValues: knownNames.map { ($1, $0) })
+}
+
+extension Role {
+    /// The role's name in `Roles:` declarations, tokens and the CLI (`internal_service`).
+    public var callerName: String { Caller.names[self] ?? "unspecified" }
+
+    /// The role named `name` as `Roles:` lines spell it (`merchant`, `internal_service`).
+    public init?(callerName name: String) {
+        guard let role = Caller.knownNames[name] else { return nil }
+        self = role
+    }
 }

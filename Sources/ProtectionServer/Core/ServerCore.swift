@@ -26,6 +26,9 @@ public final class ServerCore: Sendable {
         /// How often credential changes other processes commit (`protection-server
         /// tokens`) are read; this server's own take effect on the next call.
         public var credentialFollowInterval: Duration = .seconds(1)
+        /// Whether `open` loads the sanction index (a million buyers take seconds and
+        /// hundreds of MiB); off for tools that only manage tokens.
+        public var loadsSanctionIndex = true
         /// Most refused calls audited per second; more are counted only.
         public var auditedRefusalsPerSecond: Double = 200
 
@@ -91,7 +94,7 @@ public final class ServerCore: Sendable {
             published = try await store.ruleSets()
         }
         catalog.replace(with: published)
-        try await index.load(from: store)
+        if configuration.loadsSanctionIndex { try await index.load(from: store) }
         let latest = try await store.latestSequence()
         credentials.replace(with: try await store.credentials(), asOf: latest)
         sequence.record(latest)
