@@ -15,7 +15,7 @@ phase() {
 }
 
 echo "::: dependencies"
-apt_packages=(protobuf-compiler protobuf-c-compiler libprotobuf-c-dev pkg-config libsqlite3-dev python3-venv)
+apt_packages=(protobuf-compiler libprotobuf-dev protobuf-c-compiler libprotobuf-c-dev pkg-config libsqlite3-dev python3-venv)
 source scripts/apt-need.sh
 apt_need "${apt_packages[@]}"
 # The committed python vectors were made with this version of python's protobuf. It
@@ -45,6 +45,7 @@ echo "${#protos[@]} files compiled by protoc and protoc-c"
 phase "generated code is current"
 swift build --product protogen
 swift run --skip-build protogen generate --check
+swift run --skip-build protogen well-known --check
 swift run --skip-build protogen generate --check --schema Tests/Support/schema \
     --out Tests/Support/ConformanceMessages/Generated --module ConformanceMessages --no-services
 swift run --skip-build protogen docs --check
@@ -82,6 +83,9 @@ schema_dir="$PWD/schema"
     [[ ! -e google-only-out ]] || { echo "generate wrote output for a google/-only folder" >&2; exit 1; }
     echo "a folder of google/ files only is refused, naming its files"
 )
+
+phase "protogen on schemas no one here wrote: Debian's libprotobuf-dev protos"
+bash scripts/foreign-protos.sh "$protogen" "$(swift build --show-bin-path)/Modules"
 
 phase "build tests"
 swift build --build-tests

@@ -11,6 +11,16 @@ public protocol ProtoMessage: Sendable, Hashable, Codable {
     func encodeMessage(to writer: inout WireWriter)
     /// Fields this build does not know, kept for re-encoding.
     var unknownFields: UnknownFields { get set }
+    /// Reads proto3 JSON; with `skippingTypeKey`, an `"@type"` member is passed
+    /// over (the message is the body of an Any). `init(from:)` reads without it.
+    init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws
+}
+
+extension ProtoMessage {
+    /// Types whose JSON is not an object have no `"@type"` member to skip.
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
+        try self.init(from: decoder)
+    }
 }
 
 extension ProtoMessage {

@@ -98,7 +98,7 @@ struct PythonVectorTests {
         // JSON: python's JSON reads to the same value as python's binary.
         let fromJSON: T
         do {
-            fromJSON = try JSONDecoder().decode(T.self, from: Data(v.json.utf8))
+            fromJSON = try ProtoCoders.decoder().decode(T.self, from: Data(v.json.utf8))
         } catch {
             Issue.record("\(label): cannot decode python's JSON: \(error)\n  json: \(v.json.prefix(2000))")
             return
@@ -119,7 +119,7 @@ struct PythonVectorTests {
         // Printing: our canonical JSON is python's as a JSON value.
         let printed: Data
         do {
-            printed = try JSONEncoder().encode(fromBinary)
+            printed = try ProtoCoders.encoder().encode(fromBinary)
         } catch {
             Issue.record("\(label): cannot encode JSON: \(error)")
             return
@@ -127,7 +127,7 @@ struct PythonVectorTests {
         let printedText = String(decoding: printed, as: UTF8.self)
         // And it reads back to the same value (e.g. a float printed at its limit).
         do {
-            let back = try JSONDecoder().decode(T.self, from: printed)
+            let back = try ProtoCoders.decoder().decode(T.self, from: printed)
             let sameBack = back == fromBinary || (v.hasNaN && back.serializedBytes() == ours)
             #expect(sameBack,
                     "\(label): our own JSON reads back to a different value\n  ours: \(printedText.prefix(2000))")

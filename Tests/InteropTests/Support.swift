@@ -37,3 +37,20 @@ func generatedRoundTrip<T: ProtoMessage>(_ type: T.Type, _ bytes: [UInt8]) throw
     let value = try T(serializedBytes: bytes)
     return (value, value.serializedBytes())
 }
+
+/// JSON coders that know every generated message type, so an Any's `@type` resolves.
+enum ProtoCoders {
+    static let registry = ProtectionMessagesRegistry.typeRegistry.adding(ConformanceMessagesRegistry.typeRegistry)
+
+    static func decoder() -> JSONDecoder {
+        let d = JSONDecoder()
+        d.userInfo[ProtoJSON.typeRegistryKey] = registry
+        return d
+    }
+
+    static func encoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.userInfo[ProtoJSON.typeRegistryKey] = registry
+        return e
+    }
+}

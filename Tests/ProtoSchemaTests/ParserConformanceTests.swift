@@ -19,8 +19,10 @@ import Testing
 
     @Test func filesAreSortedAndWellKnownFilesIncludedWhenImported() {
         #expect(schema.files.map(\.path) == [
-            "conformance/v1/optional.proto", "conformance/v1/scalars.proto",
-            "google/protobuf/duration.proto", "google/protobuf/timestamp.proto",
+            "conformance/v1/optional.proto", "conformance/v1/scalars.proto", "conformance/v1/wellknown.proto",
+            "google/protobuf/any.proto", "google/protobuf/duration.proto", "google/protobuf/empty.proto",
+            "google/protobuf/field_mask.proto", "google/protobuf/struct.proto", "google/protobuf/timestamp.proto",
+            "google/protobuf/wrappers.proto",
         ])
         let scalars = schema.files[1]
         #expect(scalars.syntax == "proto3")
@@ -37,18 +39,25 @@ import Testing
         #expect(scalars.services == ["conformance.v1.ConformanceService"])
         #expect(scalars.source.hasPrefix("// Conformance schema: every proto3 feature"))
         #expect(schema.files[0].imports.map(\.path) == ["conformance/v1/scalars.proto"])
-        #expect(schema.files[2].package == "google.protobuf")
-        #expect(schema.files[3].messages == ["google.protobuf.Timestamp"])
+        #expect(schema.files[3...].allSatisfy { $0.package == "google.protobuf" })
+        #expect(schema.files.first { $0.path == "google/protobuf/timestamp.proto" }?.messages == ["google.protobuf.Timestamp"])
+        #expect(schema.files.first { $0.path == "google/protobuf/struct.proto" }?.messages == [
+            "google.protobuf.Struct", "google.protobuf.Value", "google.protobuf.ListValue",
+        ])
     }
 
     @Test func elementsAreKeyedByFullNameWithTheirFiles() {
         #expect(schema.messages.keys.sorted() == [
             "conformance.v1.AllTypes", "conformance.v1.AllTypes.Inner", "conformance.v1.AllTypes.Inner.Deeper",
             "conformance.v1.Empty", "conformance.v1.MutualA", "conformance.v1.MutualB",
-            "conformance.v1.OptionalFields", "conformance.v1.TreeNode", "google.protobuf.Duration",
-            "google.protobuf.Timestamp",
+            "conformance.v1.OptionalFields", "conformance.v1.TreeNode", "conformance.v1.WellKnownFields",
+            "google.protobuf.Any", "google.protobuf.BoolValue", "google.protobuf.BytesValue", "google.protobuf.DoubleValue",
+            "google.protobuf.Duration", "google.protobuf.Empty", "google.protobuf.FieldMask", "google.protobuf.FloatValue",
+            "google.protobuf.Int32Value", "google.protobuf.Int64Value", "google.protobuf.ListValue",
+            "google.protobuf.StringValue", "google.protobuf.Struct", "google.protobuf.Timestamp",
+            "google.protobuf.UInt32Value", "google.protobuf.UInt64Value", "google.protobuf.Value",
         ])
-        #expect(schema.enums.keys.sorted() == ["conformance.v1.AllTypes.Color"])
+        #expect(schema.enums.keys.sorted() == ["conformance.v1.AllTypes.Color", "google.protobuf.NullValue"])
         #expect(schema.services.keys.sorted() == ["conformance.v1.ConformanceService"])
         #expect(schema.fileOfElement["conformance.v1.AllTypes.Inner.Deeper"] == "conformance/v1/scalars.proto")
         #expect(schema.fileOfElement["conformance.v1.AllTypes.Color"] == "conformance/v1/scalars.proto")
@@ -57,7 +66,7 @@ import Testing
         #expect(schema.fileOfElement["google.protobuf.Timestamp"] == "google/protobuf/timestamp.proto")
         #expect(schema.fileOfElement.count == schema.messages.count + schema.enums.count + schema.services.count)
         #expect(schema.ownMessages.map(\.name) == [
-            "OptionalFields", "AllTypes", "Inner", "Deeper", "TreeNode", "MutualA", "MutualB", "Empty",
+            "OptionalFields", "AllTypes", "Inner", "Deeper", "TreeNode", "MutualA", "MutualB", "Empty", "WellKnownFields",
         ])
     }
 

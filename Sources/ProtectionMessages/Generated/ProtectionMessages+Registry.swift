@@ -229,4 +229,8 @@ public enum ProtectionMessagesRegistry {
         "protection.v1.SimulateRuleSetRequest": SimulateRuleSetRequest.self,
         "protection.v1.SimulateRuleSetResponse": SimulateRuleSetResponse.self,
     ]
+
+    /// These types and the well-known ones: packs and unpacks `ProtoAny`, and
+    /// resolves Any's `@type` in JSON when set as `userInfo[ProtoJSON.typeRegistryKey]`.
+    public static let typeRegistry = ProtoTypeRegistry(messageTypes)
 }

@@ -319,9 +319,14 @@ extension Credential {
 
 extension Credential {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "credentialId", "credential_id":
@@ -425,9 +430,14 @@ extension CredentialRecord {
 
 extension CredentialRecord {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "credential":
@@ -491,9 +501,14 @@ extension IssueTokenRequest {
 
 extension IssueTokenRequest {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "idempotencyKey", "idempotency_key":
@@ -565,9 +580,14 @@ extension IssueTokenResponse {
 
 extension IssueTokenResponse {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "credential":
@@ -637,9 +657,14 @@ extension ListTokensRequest {
 
 extension ListTokensRequest {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "page":
@@ -719,9 +744,14 @@ extension ListTokensResponse {
 
 extension ListTokensResponse {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "credentials":
@@ -775,9 +805,14 @@ extension RotateTokenRequest {
 
 extension RotateTokenRequest {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "idempotencyKey", "idempotency_key":
@@ -848,9 +883,14 @@ extension RotateTokenResponse {
 
 extension RotateTokenResponse {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "rotated":
@@ -914,9 +954,14 @@ extension RevokeTokenRequest {
 
 extension RevokeTokenRequest {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "idempotencyKey", "idempotency_key":
@@ -976,9 +1021,14 @@ extension RevokeTokenResponse {
 
 extension RevokeTokenResponse {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "credential":

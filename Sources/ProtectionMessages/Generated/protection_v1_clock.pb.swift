@@ -247,9 +247,14 @@ extension DueTransition {
 
 extension DueTransition {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "transitionId", "transition_id":
@@ -360,9 +365,14 @@ extension ListDueTransitionsRequest {
 
 extension ListDueTransitionsRequest {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "page":
@@ -433,9 +443,14 @@ extension ListDueTransitionsResponse {
 
 extension ListDueTransitionsResponse {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "transitions":
@@ -500,9 +515,14 @@ extension RunDueTransitionsRequest {
 
 extension RunDueTransitionsRequest {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "idempotencyKey", "idempotency_key":
@@ -567,9 +587,14 @@ extension RunDueTransitionsResponse {
 
 extension RunDueTransitionsResponse {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "applied":

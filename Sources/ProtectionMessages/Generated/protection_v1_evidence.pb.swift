@@ -552,9 +552,14 @@ extension Attachment {
 
 extension Attachment {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "uri":
@@ -624,9 +629,14 @@ extension PhotoEvidence {
 
 extension PhotoEvidence {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "image":
@@ -704,9 +714,14 @@ extension VideoEvidence {
 
 extension VideoEvidence {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "video":
@@ -783,9 +798,14 @@ extension LogisticsEvent {
 
 extension LogisticsEvent {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "occurredAt", "occurred_at":
@@ -871,9 +891,14 @@ extension LogisticsRecordEvidence {
 
 extension LogisticsRecordEvidence {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "carrier":
@@ -966,9 +991,14 @@ extension WeightMeasurement {
 
 extension WeightMeasurement {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "weightGrams", "weight_grams":
@@ -1049,9 +1079,14 @@ extension WeightRecordEvidence {
 
 extension WeightRecordEvidence {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "trackingNumber", "tracking_number":
@@ -1125,9 +1160,14 @@ extension SerialNumberRecordEvidence {
 
 extension SerialNumberRecordEvidence {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "shippedSerialNumbers", "shipped_serial_numbers":
@@ -1197,9 +1237,14 @@ extension ChatMessage {
 
 extension ChatMessage {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "sentAt", "sent_at":
@@ -1277,9 +1322,14 @@ extension ChatLogEvidence {
 
 extension ChatLogEvidence {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "conversationId", "conversation_id":
@@ -1449,9 +1499,14 @@ extension EvidenceItem {
 
 extension EvidenceItem {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "evidenceId", "evidence_id":
@@ -1572,9 +1627,14 @@ extension EvidenceRequirement {
 
 extension EvidenceRequirement {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "requirementId", "requirement_id":

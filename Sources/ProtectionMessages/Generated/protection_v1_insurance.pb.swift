@@ -868,9 +868,14 @@ extension ReturnInsuranceEnrollment {
 
 extension ReturnInsuranceEnrollment {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "enrollmentId", "enrollment_id":
@@ -1008,9 +1013,14 @@ extension PromotionParticipation {
 
 extension PromotionParticipation {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "merchantId", "merchant_id":
@@ -1243,9 +1253,14 @@ extension ReturnInsuranceClaim {
 
 extension ReturnInsuranceClaim {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "claimId", "claim_id":
@@ -1404,9 +1419,14 @@ extension EnrollReturnInsuranceRequest {
 
 extension EnrollReturnInsuranceRequest {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "idempotencyKey", "idempotency_key":
@@ -1473,9 +1493,14 @@ extension EnrollReturnInsuranceResponse {
 
 extension EnrollReturnInsuranceResponse {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "enrollment":
@@ -1524,9 +1549,14 @@ extension WithdrawReturnInsuranceRequest {
 
 extension WithdrawReturnInsuranceRequest {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "idempotencyKey", "idempotency_key":
@@ -1581,9 +1611,14 @@ extension WithdrawReturnInsuranceResponse {
 
 extension WithdrawReturnInsuranceResponse {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "enrollment":
@@ -1627,9 +1662,14 @@ extension GetReturnInsuranceEnrollmentRequest {
 
 extension GetReturnInsuranceEnrollmentRequest {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "merchantId", "merchant_id":
@@ -1679,9 +1719,14 @@ extension GetReturnInsuranceEnrollmentResponse {
 
 extension GetReturnInsuranceEnrollmentResponse {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "enrollment":
@@ -1740,9 +1785,14 @@ extension SetPromotionInsuranceParticipationRequest {
 
 extension SetPromotionInsuranceParticipationRequest {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "idempotencyKey", "idempotency_key":
@@ -1807,9 +1857,14 @@ extension SetPromotionInsuranceParticipationResponse {
 
 extension SetPromotionInsuranceParticipationResponse {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "participation":
@@ -1875,9 +1930,14 @@ extension ListPromotionInsuranceParticipationsRequest {
 
 extension ListPromotionInsuranceParticipationsRequest {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "page":
@@ -1948,9 +2008,14 @@ extension ListPromotionInsuranceParticipationsResponse {
 
 extension ListPromotionInsuranceParticipationsResponse {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "participations":
@@ -1999,9 +2064,14 @@ extension QuoteReturnInsuranceRequest {
 
 extension QuoteReturnInsuranceRequest {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "orderId", "order_id":
@@ -2125,9 +2195,14 @@ extension QuoteReturnInsuranceResponse {
 
 extension QuoteReturnInsuranceResponse {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "covered":
@@ -2232,9 +2307,14 @@ extension OptInReturnInsuranceRequest {
 
 extension OptInReturnInsuranceRequest {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "idempotencyKey", "idempotency_key":
@@ -2327,9 +2407,14 @@ extension OptInReturnInsuranceResponse {
 
 extension OptInReturnInsuranceResponse {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "covered":
@@ -2393,9 +2478,14 @@ extension GetReturnInsuranceClaimRequest {
 
 extension GetReturnInsuranceClaimRequest {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "claimId", "claim_id":
@@ -2445,9 +2535,14 @@ extension GetReturnInsuranceClaimResponse {
 
 extension GetReturnInsuranceClaimResponse {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "claim":
@@ -2534,9 +2629,14 @@ extension ListReturnInsuranceClaimsRequest {
 
 extension ListReturnInsuranceClaimsRequest {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "page":
@@ -2622,9 +2722,14 @@ extension ListReturnInsuranceClaimsResponse {
 
 extension ListReturnInsuranceClaimsResponse {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "claims":
@@ -2684,9 +2789,14 @@ extension GetReturnInsuranceCostReportRequest {
 
 extension GetReturnInsuranceCostReportRequest {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "merchantId", "merchant_id":
@@ -2847,9 +2957,14 @@ extension GetReturnInsuranceCostReportResponse {
 
 extension GetReturnInsuranceCostReportResponse {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "merchantId", "merchant_id":

@@ -877,9 +877,14 @@ extension RolloutRules {
 
 extension RolloutRules {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "stage":
@@ -962,9 +967,14 @@ extension TierRule {
 
 extension TierRule {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "tier":
@@ -1046,9 +1056,14 @@ extension ComplaintTypeRule {
 
 extension ComplaintTypeRule {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "type":
@@ -1143,9 +1158,14 @@ extension ClockRules {
 
 extension ClockRules {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "reviewClock", "review_clock":
@@ -1236,9 +1256,14 @@ extension StorePurchaseLimitRule {
 
 extension StorePurchaseLimitRule {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "ruleId", "rule_id":
@@ -1350,9 +1375,14 @@ extension PlatformPurchaseLimitRule {
 
 extension PlatformPurchaseLimitRule {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "ruleId", "rule_id":
@@ -1431,9 +1461,14 @@ extension AfterSalesAutoRejectRule {
 
 extension AfterSalesAutoRejectRule {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "ruleId", "rule_id":
@@ -1510,9 +1545,14 @@ extension SanctionLadder {
 
 extension SanctionLadder {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "storePurchaseLimit", "store_purchase_limit":
@@ -1633,9 +1673,14 @@ extension ReturnRiskRules {
 
 extension ReturnRiskRules {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "pointsPerActivePoint", "points_per_active_point":
@@ -1745,9 +1790,14 @@ extension PremiumStep {
 
 extension PremiumStep {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "returnRateBelowBp", "return_rate_below_bp":
@@ -1868,9 +1918,14 @@ extension InsuranceRules {
 
 extension InsuranceRules {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "premiumSteps", "premium_steps":
@@ -2025,9 +2080,14 @@ extension PriceErrorRules {
 
 extension PriceErrorRules {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "reportWindow", "report_window":
@@ -2121,9 +2181,14 @@ extension IndicatorWeight {
 
 extension IndicatorWeight {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "kind":
@@ -2184,9 +2249,14 @@ extension RateIndicatorScale {
 
 extension RateIndicatorScale {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "kind":
@@ -2275,9 +2345,14 @@ extension ExperienceScoreRules {
 
 extension ExperienceScoreRules {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "weights":
@@ -2375,9 +2450,14 @@ extension DisputeRules {
 
 extension DisputeRules {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "defaultQualityFeedbackWindow", "default_quality_feedback_window":
@@ -2567,9 +2647,14 @@ extension RuleSet {
 
 extension RuleSet {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "version":
@@ -2726,9 +2811,14 @@ extension RuleSetSummary {
 
 extension RuleSetSummary {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "version":
@@ -2814,9 +2904,14 @@ extension RuleSetProblem {
 
 extension RuleSetProblem {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "fieldPath", "field_path":
@@ -2923,9 +3018,14 @@ extension SimulationSummary {
 
 extension SimulationSummary {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "sanctionsAdded", "sanctions_added":
@@ -3056,9 +3156,14 @@ extension SanctionChange {
 
 extension SanctionChange {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "buyerId", "buyer_id":
@@ -3154,9 +3259,14 @@ extension ExclusionChange {
 
 extension ExclusionChange {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "merchantId", "merchant_id":
@@ -3257,9 +3367,14 @@ extension PayoutChange {
 
 extension PayoutChange {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "claimId", "claim_id":
@@ -3352,9 +3467,14 @@ extension TierChange {
 
 extension TierChange {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "merchantId", "merchant_id":
@@ -3459,9 +3579,14 @@ extension PriceErrorResolutionChange {
 
 extension PriceErrorResolutionChange {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "reportId", "report_id":
@@ -3599,9 +3724,14 @@ extension OutcomeChange {
 
 extension OutcomeChange {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "sanction":
@@ -3686,9 +3816,14 @@ extension GetRuleSetRequest {
 
 extension GetRuleSetRequest {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "version":
@@ -3754,9 +3889,14 @@ extension GetRuleSetResponse {
 
 extension GetRuleSetResponse {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "ruleSet", "rule_set":
@@ -3816,9 +3956,14 @@ extension ListRuleSetsRequest {
 
 extension ListRuleSetsRequest {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "page":
@@ -3884,9 +4029,14 @@ extension ListRuleSetsResponse {
 
 extension ListRuleSetsResponse {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "ruleSets", "rule_sets":
@@ -3941,9 +4091,14 @@ extension ValidateRuleSetRequest {
 
 extension ValidateRuleSetRequest {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "ruleSet", "rule_set":
@@ -3998,9 +4153,14 @@ extension ValidateRuleSetResponse {
 
 extension ValidateRuleSetResponse {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "valid":
@@ -4060,9 +4220,14 @@ extension PublishRuleSetRequest {
 
 extension PublishRuleSetRequest {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "idempotencyKey", "idempotency_key":
@@ -4128,9 +4293,14 @@ extension PublishRuleSetResponse {
 
 extension PublishRuleSetResponse {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "summary":
@@ -4208,9 +4378,14 @@ extension SimulateRuleSetRequest {
 
 extension SimulateRuleSetRequest {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "candidate":
@@ -4301,9 +4476,14 @@ extension SimulateRuleSetResponse {
 
 extension SimulateRuleSetResponse {
     public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
             if try c.decodeNil(forKey: key) { continue }
             switch key.stringValue {
                 case "baselineVersion", "baseline_version":

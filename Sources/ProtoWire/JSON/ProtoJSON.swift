@@ -23,6 +23,8 @@ public enum ProtoJSON {
     public static func decodeEnum<E: ProtoEnum>(
         _ type: E.Type, from c: KeyedDecodingContainer<Key>, forKey key: Key, decoder: any Decoder
     ) throws -> E? {
+        // Only NullValue reaches here with `null` (for other enums it means "absent").
+        if try c.decodeNil(forKey: key) { return try c.decode(E.self, forKey: key) }
         if let number = try? c.decode(Int32.self, forKey: key) { return E(rawValue: number) }
         let name = try c.decode(String.self, forKey: key)
         if let v = E(protoName: name) { return v }
@@ -162,7 +164,7 @@ extension ProtoJSON {
     public struct EnumValue<E: ProtoEnum>: Codable, Hashable, Sendable {
         public var value: E
         @inlinable public init(_ v: E) { value = v }
-        public init(from decoder: any Decoder) throws { value = try E.decodeProtoJSON(from: decoder) }
-        public func encode(to encoder: any Encoder) throws { try value.encodeProtoJSON(to: encoder) }
+        public init(from decoder: any Decoder) throws { value = try E(from: decoder) }
+        public func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
     }
 }

@@ -74,9 +74,12 @@ struct EnumEmitter {
                     w.line("default: return nil")
                 }
             }
-            w.line()
-            w.line("public init(from decoder: any Decoder) throws { self = try Self.decodeProtoJSON(from: decoder) }")
-            w.line("public func encode(to encoder: any Encoder) throws { try encodeProtoJSON(to: encoder) }")
+            // NullValue's JSON form is `null`: ProtoWire writes it by hand.
+            if TypeResolver.wellKnown(descriptor.fullName) == nil {
+                w.line()
+                w.line("public init(from decoder: any Decoder) throws { self = try Self.decodeProtoJSON(from: decoder) }")
+                w.line("public func encode(to encoder: any Encoder) throws { try encodeProtoJSON(to: encoder) }")
+            }
         }
     }
 }

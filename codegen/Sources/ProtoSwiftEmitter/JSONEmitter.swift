@@ -43,17 +43,28 @@ struct JSONEmitter {
 
     func emitDecode(_ w: inout CodeWriter) {
         w.block("public init(from decoder: any Decoder) throws") { w in
+            w.line("try self.init(decodingJSON: decoder, skippingTypeKey: false)")
+        }
+        w.line()
+        w.block("public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws") { w in
             w.line("self.init()")
             guard !descriptor.fields.isEmpty else {
                 w.line("let c = try decoder.container(keyedBy: ProtoJSON.Key.self)")
-                w.block("for key in c.allKeys") { w in
+                w.block("for key in c.allKeys where !(skippingTypeKey && key.stringValue == \"@type\")") { w in
                     w.line("try ProtoJSON.unknownKey(key, in: decoder, message: Self.protoMessageName)")
                 }
                 return
             }
             w.line("let c = try decoder.container(keyedBy: ProtoJSON.Key.self)")
+            // `null` means "absent", except for a singular Value or NullValue, where it is the value.
+            let nullKeys = descriptor.fields.filter { $0.label != .repeated && TypeResolver.acceptsNull($0.type) }.map(keys)
             w.block("for key in c.allKeys") { w in
-                w.line("if try c.decodeNil(forKey: key) { continue }")
+                w.line("if skippingTypeKey && key.stringValue == \"@type\" { continue }")
+                if nullKeys.isEmpty {
+                    w.line("if try c.decodeNil(forKey: key) { continue }")
+                } else {
+                    w.line("if try c.decodeNil(forKey: key), ![\(nullKeys.joined(separator: ", "))].contains(key.stringValue) { continue }")
+                }
                 w.block("switch key.stringValue") { w in
                     for f in descriptor.fields { emitDecodeCase(f, &w) }
                     w.line("default: try ProtoJSON.unknownKey(key, in: decoder, message: Self.protoMessageName)")

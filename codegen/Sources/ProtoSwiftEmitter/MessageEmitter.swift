@@ -87,9 +87,11 @@ struct MessageEmitter {
             w.line()
             emitEncode(&w)
         }
-        w.line()
-        w.block("extension \(swiftName)") { w in
-            JSONEmitter(message: self).emit(&w)
+        if !TypeResolver.hasOwnJSONForm(message.fullName) {
+            w.line()
+            w.block("extension \(swiftName)") { w in
+                JSONEmitter(message: self).emit(&w)
+            }
         }
         for m in message.nestedMessages {
             MessageEmitter(types: types, message: types.schema.messages[m]!).emitExtensions(&w)

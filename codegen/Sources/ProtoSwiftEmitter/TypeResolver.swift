@@ -9,10 +9,24 @@ struct TypeResolver {
     /// Oneofs whose enum needs `indirect`: message full name -> oneof names.
     let indirectOneofs: [String: Set<String>]
 
-    static let wellKnown: [String: String] = [
-        "google.protobuf.Timestamp": "ProtoTimestamp",
-        "google.protobuf.Duration": "ProtoDuration",
-    ]
+    /// Types of `google.protobuf` are built into ProtoWire as `Proto` + their
+    /// name (`ProtoTimestamp`, `ProtoStruct`, `ProtoNullValue`).
+    static func wellKnown(_ fullName: String) -> String? {
+        let prefix = "google.protobuf."
+        guard fullName.hasPrefix(prefix) else { return nil }
+        let name = fullName.dropFirst(prefix.count)
+        return name.contains(".") ? nil : "Proto" + name
+    }
+
+    /// Well-known types whose proto3 JSON is not an object of their fields:
+    /// ProtoWire writes their `Codable` conformance by hand.
+    static func hasOwnJSONForm(_ fullName: String) -> Bool {
+        wellKnown(fullName) != nil && fullName != "google.protobuf.Empty"
+    }
+
+    /// Fields for which JSON `null` is a value rather than "absent": those
+    /// holding a `google.protobuf.Value` or a `google.protobuf.NullValue`.
+    static func acceptsNull(_ type: FieldType) -> Bool { type.acceptsJSONNull }
 
     init(schema: Schema) {
         self.schema = schema
@@ -21,7 +35,7 @@ struct TypeResolver {
 
     /// The Swift type path of a message or enum (`Complaint.Evidence`).
     func swiftName(_ fullName: String) -> String {
-        if let wk = Self.wellKnown[fullName] { return wk }
+        if let wk = Self.wellKnown(fullName) { return wk }
         let package = schema.fileOfElement[fullName].flatMap { path in schema.files.first { $0.path == path }?.package } ?? ""
         let relative = package.isEmpty ? fullName : String(fullName.dropFirst(package.count + 1))
         return relative.split(separator: ".").map { part in
@@ -105,7 +119,7 @@ struct TypeResolver {
         var edges: [String: [(Int, String)]] = [:]
         for (name, m) in schema.messages {
             for f in m.fields where f.label != .repeated {
-                if case .message(let t) = f.type, wellKnown[t] == nil { edges[name, default: []].append((f.number, t)) }
+                if case .message(let t) = f.type, wellKnown(t) == nil { edges[name, default: []].append((f.number, t)) }
             }
         }
         func reaches(_ from: String, _ target: String) -> Bool {

@@ -13,8 +13,8 @@ struct Docs: ParsableCommand {
     @Option(help: "The folder the Markdown pages go to.")
     var out = "docs/schema"
 
-    @Option(help: "The HTML page to write.")
-    var html = "docs/schema/index.html"
+    @Option(help: "The HTML page to write (default: index.html in the --out folder).")
+    var html: String?
 
     @Flag(help: "Write nothing; exit 1 when a generated file is out of date.")
     var check = false
@@ -23,6 +23,7 @@ struct Docs: ParsableCommand {
         let loaded = try loadSchema(schema)
         let pages = SchemaDocs.markdown(for: loaded)
         let page = SchemaDocs.html(for: loaded)
+        let html = self.html ?? out + "/index.html"
         let fm = FileManager.default
         var stale: [String] = []
 

@@ -7,5 +7,5 @@ struct Protogen: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "protogen",
         abstract: "Generate Swift from the proto3 schema and work with its messages.",
-        subcommands: [Generate.self, Encode.self, Decode.self, Lint.self, Breaking.self, Docs.self])
+        subcommands: [Generate.self, WellKnown.self, Encode.self, Decode.self, Lint.self, Breaking.self, Docs.self])
 }

@@ -15,5 +15,10 @@ public enum ConformanceMessagesRegistry {
         "conformance.v1.MutualA": MutualA.self,
         "conformance.v1.MutualB": MutualB.self,
         "conformance.v1.Empty": Empty.self,
+        "conformance.v1.WellKnownFields": WellKnownFields.self,
     ]
+
+    /// These types and the well-known ones: packs and unpacks `ProtoAny`, and
+    /// resolves Any's `@type` in JSON when set as `userInfo[ProtoJSON.typeRegistryKey]`.
+    public static let typeRegistry = ProtoTypeRegistry(messageTypes)
 }

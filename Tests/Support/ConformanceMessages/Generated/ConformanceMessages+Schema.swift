@@ -7,7 +7,7 @@ import ProtoWire
 /// The schema this module was generated from, served by reflection.
 public enum ConformanceMessagesSchema {
     /// SHA-256 over each file's path and text, in path order.
-    public static let hash = "e742e47a0eaf468dcd36d1cfca3f75026a9038df9d5f040dc25ccaedb701d21d"
+    public static let hash = "afb57799af8684b3336ac18317ab519750b938e26c98610ccd4e98e3068523f6"
 
     /// Each `.proto` file: its path under the schema root and its text.
     public static let files: [(path: String, source: String)] = [
@@ -266,6 +266,171 @@ service ConformanceService {
   rpc ClientStream(stream TreeNode) returns (Empty);
   // Bidirectional streaming.
   rpc BidiStream(stream Empty) returns (stream Empty);
+}
+
+"""#),
+        ("conformance/v1/wellknown.proto", #"""
+// Conformance schema: every well-known type of google/protobuf, singular,
+// repeated, as map values and as oneof members. Checked against python's
+// protobuf and the dynamic codec (protobuf-c is run on scalars.proto only).
+syntax = "proto3";
+
+package conformance.v1;
+
+import "google/protobuf/any.proto";
+import "google/protobuf/duration.proto";
+import "google/protobuf/empty.proto";
+import "google/protobuf/field_mask.proto";
+import "google/protobuf/struct.proto";
+import "google/protobuf/timestamp.proto";
+import "google/protobuf/wrappers.proto";
+
+// One field of each well-known type in each position.
+message WellKnownFields {
+  // Any.
+  google.protobuf.Any f_any = 1;
+  // Struct.
+  google.protobuf.Struct f_struct = 2;
+  // Value.
+  google.protobuf.Value f_value = 3;
+  // ListValue.
+  google.protobuf.ListValue f_list_value = 4;
+  // NullValue (an enum: its only value is the default, so it is never printed).
+  google.protobuf.NullValue f_null_value = 5;
+  // DoubleValue.
+  google.protobuf.DoubleValue f_double_value = 6;
+  // FloatValue.
+  google.protobuf.FloatValue f_float_value = 7;
+  // Int64Value.
+  google.protobuf.Int64Value f_int64_value = 8;
+  // UInt64Value.
+  google.protobuf.UInt64Value f_uint64_value = 9;
+  // Int32Value.
+  google.protobuf.Int32Value f_int32_value = 10;
+  // UInt32Value.
+  google.protobuf.UInt32Value f_uint32_value = 11;
+  // BoolValue.
+  google.protobuf.BoolValue f_bool_value = 12;
+  // StringValue.
+  google.protobuf.StringValue f_string_value = 13;
+  // BytesValue.
+  google.protobuf.BytesValue f_bytes_value = 14;
+  // FieldMask.
+  google.protobuf.FieldMask f_field_mask = 15;
+  // Empty.
+  google.protobuf.Empty f_empty = 16;
+  // Timestamp.
+  google.protobuf.Timestamp f_timestamp = 17;
+  // Duration.
+  google.protobuf.Duration f_duration = 18;
+  // NullValue with explicit presence: printed as null when set.
+  optional google.protobuf.NullValue o_null_value = 19;
+
+  // Repeated Any.
+  repeated google.protobuf.Any r_any = 21;
+  // Repeated Struct.
+  repeated google.protobuf.Struct r_struct = 22;
+  // Repeated Value (a null element is a null value).
+  repeated google.protobuf.Value r_value = 23;
+  // Repeated ListValue.
+  repeated google.protobuf.ListValue r_list_value = 24;
+  // Repeated NullValue.
+  repeated google.protobuf.NullValue r_null_value = 25;
+  // Repeated DoubleValue.
+  repeated google.protobuf.DoubleValue r_double_value = 26;
+  // Repeated FloatValue.
+  repeated google.protobuf.FloatValue r_float_value = 27;
+  // Repeated Int64Value.
+  repeated google.protobuf.Int64Value r_int64_value = 28;
+  // Repeated UInt64Value.
+  repeated google.protobuf.UInt64Value r_uint64_value = 29;
+  // Repeated Int32Value.
+  repeated google.protobuf.Int32Value r_int32_value = 30;
+  // Repeated UInt32Value.
+  repeated google.protobuf.UInt32Value r_uint32_value = 31;
+  // Repeated BoolValue.
+  repeated google.protobuf.BoolValue r_bool_value = 32;
+  // Repeated StringValue.
+  repeated google.protobuf.StringValue r_string_value = 33;
+  // Repeated BytesValue.
+  repeated google.protobuf.BytesValue r_bytes_value = 34;
+  // Repeated FieldMask.
+  repeated google.protobuf.FieldMask r_field_mask = 35;
+  // Repeated Empty.
+  repeated google.protobuf.Empty r_empty = 36;
+
+  // Map to Any.
+  map<string, google.protobuf.Any> m_any = 41;
+  // Map to Struct.
+  map<int32, google.protobuf.Struct> m_struct = 42;
+  // Map to Value (a null value is a null value).
+  map<string, google.protobuf.Value> m_value = 43;
+  // Map to ListValue.
+  map<bool, google.protobuf.ListValue> m_list_value = 44;
+  // Map to NullValue.
+  map<string, google.protobuf.NullValue> m_null_value = 45;
+  // Map to DoubleValue.
+  map<uint64, google.protobuf.DoubleValue> m_double_value = 46;
+  // Map to FloatValue.
+  map<string, google.protobuf.FloatValue> m_float_value = 47;
+  // Map to Int64Value.
+  map<sint64, google.protobuf.Int64Value> m_int64_value = 48;
+  // Map to UInt64Value.
+  map<string, google.protobuf.UInt64Value> m_uint64_value = 49;
+  // Map to Int32Value.
+  map<fixed32, google.protobuf.Int32Value> m_int32_value = 50;
+  // Map to UInt32Value.
+  map<string, google.protobuf.UInt32Value> m_uint32_value = 51;
+  // Map to BoolValue.
+  map<string, google.protobuf.BoolValue> m_bool_value = 52;
+  // Map to StringValue.
+  map<int64, google.protobuf.StringValue> m_string_value = 53;
+  // Map to BytesValue.
+  map<string, google.protobuf.BytesValue> m_bytes_value = 54;
+  // Map to FieldMask.
+  map<string, google.protobuf.FieldMask> m_field_mask = 55;
+  // Map to Empty.
+  map<uint32, google.protobuf.Empty> m_empty = 56;
+  // Map to Timestamp.
+  map<string, google.protobuf.Timestamp> m_timestamp = 57;
+  // Map to Duration.
+  map<string, google.protobuf.Duration> m_duration = 58;
+
+  // Each well-known type as a member of one oneof.
+  oneof choice {
+    // Any.
+    google.protobuf.Any c_any = 61;
+    // Struct.
+    google.protobuf.Struct c_struct = 62;
+    // Value.
+    google.protobuf.Value c_value = 63;
+    // ListValue.
+    google.protobuf.ListValue c_list_value = 64;
+    // NullValue: printed as null, and null sets it.
+    google.protobuf.NullValue c_null_value = 65;
+    // DoubleValue.
+    google.protobuf.DoubleValue c_double_value = 66;
+    // FloatValue.
+    google.protobuf.FloatValue c_float_value = 67;
+    // Int64Value.
+    google.protobuf.Int64Value c_int64_value = 68;
+    // UInt64Value.
+    google.protobuf.UInt64Value c_uint64_value = 69;
+    // Int32Value.
+    google.protobuf.Int32Value c_int32_value = 70;
+    // UInt32Value.
+    google.protobuf.UInt32Value c_uint32_value = 71;
+    // BoolValue.
+    google.protobuf.BoolValue c_bool_value = 72;
+    // StringValue.
+    google.protobuf.StringValue c_string_value = 73;
+    // BytesValue.
+    google.protobuf.BytesValue c_bytes_value = 74;
+    // FieldMask.
+    google.protobuf.FieldMask c_field_mask = 75;
+    // Empty.
+    google.protobuf.Empty c_empty = 76;
+  }
 }
 
 """#),

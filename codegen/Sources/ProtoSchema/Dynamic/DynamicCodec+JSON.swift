@@ -28,7 +28,7 @@ extension DynamicCodec {
 
     /// Decodes a `typeName` message from proto3 JSON. Throws `DynamicJSONError`.
     public func decodeJSON(_ typeName: String, from json: String, ignoreUnknownFields: Bool = false) throws -> DynamicMessage {
-        guard infos[typeName] != nil || typeName == WellKnownName.timestamp || typeName == WellKnownName.duration else {
+        guard infos[typeName] != nil else {
             throw DynamicJSONError(path: "", message: "unknown message type \(typeName)")
         }
         // Each message level may take two JSON levels (a list or a map, then the message).
@@ -58,25 +58,32 @@ extension DynamicCodec {
     static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
 
     func messageFromJSON(_ v: JSONValue, _ typeName: String, _ path: String, _ ctx: inout JSONDecodeContext) throws(DynamicJSONError) -> DynamicMessage {
-        switch typeName {
-        case WellKnownName.timestamp: return try timestampFromJSON(v, path)
-        case WellKnownName.duration: return try durationFromJSON(v, path)
-        default: break
-        }
         guard let info = infos[typeName] else { throw DynamicJSONError(path: path, message: "unknown message type \(typeName)") }
-        guard case .object(let members) = v else {
-            throw DynamicJSONError(path: path, message: "expected an object for \(typeName), found \(v.kindName)")
-        }
         // The top level is depth 0, as in `DecodeOptions.maxDepth`.
         guard ctx.depth <= Self.maxJSONDepth else {
             throw DynamicJSONError(path: path, message: "messages nest deeper than \(Self.maxJSONDepth)")
         }
         ctx.depth += 1
         defer { ctx.depth -= 1 }
+        if let m = try wellKnownFromJSON(v, typeName, path, &ctx) { return m }
+        guard case .object(let members) = v else {
+            throw DynamicJSONError(path: path, message: "expected an object for \(typeName), found \(v.kindName)")
+        }
+        return try membersFromJSON(members, info, path, &ctx)
+    }
+
+    /// The fields of a message from the members of its JSON object; with
+    /// `skippingTypeKey`, an `"@type"` member is passed over (an Any's body).
+    func membersFromJSON(
+        _ members: [(key: String, value: JSONValue)], _ info: DynamicMessageInfo, _ path: String,
+        _ ctx: inout JSONDecodeContext, skippingTypeKey: Bool = false
+    ) throws(DynamicJSONError) -> DynamicMessage {
+        let typeName = info.descriptor.fullName
         var m = DynamicMessage(typeName: typeName)
         var seen: [Int: String] = [:]
         var oneofMember: [Int: String] = [:]
         for (key, value) in members {
+            if skippingTypeKey && key == "@type" { continue }
             let fieldPath = Self.join(path, key)
             guard let f = info.byJSONKey[key] else {
                 if ctx.ignoreUnknown { continue }
@@ -86,7 +93,8 @@ extension DynamicCodec {
                 throw DynamicJSONError(path: fieldPath, message: "field \(f.name) given twice (\"\(first)\" and \"\(key)\")")
             }
             seen[f.number] = key
-            if case .null = value { continue }
+            // `null` means "absent", except for a singular Value or NullValue, where it is the value.
+            if case .null = value, f.label == .repeated || !Self.acceptsNull(f.type) { continue }
             if let o = f.oneofIndex {
                 if let other = oneofMember[o] {
                     let name = o < info.descriptor.oneofs.count ? info.descriptor.oneofs[o].name : "#\(o)"
@@ -104,7 +112,9 @@ extension DynamicCodec {
                     let entryPath = fieldPath + "[\"" + k + "\"]"
                     let mk = try mapKeyFromJSON(k, keyType, entryPath)
                     guard out[mk] == nil else { throw DynamicJSONError(path: entryPath, message: "duplicate map key") }
-                    if case .null = ev { throw DynamicJSONError(path: entryPath, message: "null is not a valid map value") }
+                    if case .null = ev, !Self.acceptsNull(valueType) {
+                        throw DynamicJSONError(path: entryPath, message: "null is not a valid map value")
+                    }
                     guard let mv = try singleFromJSON(ev, valueType, entryPath, &ctx) else { continue }
                     out[mk] = mv
                 }
@@ -117,7 +127,9 @@ extension DynamicCodec {
                 out.reserveCapacity(items.count)
                 for (i, item) in items.enumerated() {
                     let itemPath = fieldPath + "[\(i)]"
-                    if case .null = item { throw DynamicJSONError(path: itemPath, message: "null is not a valid list element") }
+                    if case .null = item, !Self.acceptsNull(f.type) {
+                        throw DynamicJSONError(path: itemPath, message: "null is not a valid list element")
+                    }
                     guard let iv = try singleFromJSON(item, f.type, itemPath, &ctx) else { continue }
                     out.append(iv)
                 }
@@ -213,8 +225,10 @@ extension DynamicCodec {
     /// An enum's number; nil when the name is unknown and unknown fields are ignored.
     func enumFromJSON(_ v: JSONValue, _ enumName: String, _ path: String, _ ignoreUnknown: Bool) throws(DynamicJSONError) -> Int32? {
         switch v {
+        case .null where enumName == WellKnownName.nullValue:
+            return 0
         case .string(let name):
-            if let e = schema.enums[enumName]?.value(named: name) { return e.number }
+            if let e = enums[enumName]?.value(named: name) { return e.number }
             if ignoreUnknown { return nil }
             throw DynamicJSONError(path: path, message: "unknown value \"\(name)\" for enum \(enumName)")
         case .number:
@@ -248,66 +262,27 @@ extension DynamicCodec {
         case .float, .double, .bytes: throw bad()
         }
     }
-
-    func timestampFromJSON(_ v: JSONValue, _ path: String) throws(DynamicJSONError) -> DynamicMessage {
-        guard case .string(let s) = v else {
-            throw DynamicJSONError(path: path, message: "expected an RFC 3339 timestamp string, found \(v.kindName)")
-        }
-        guard let (sec, ns) = RFC3339.parse(s), sec >= ProtoTimestamp.minSeconds, sec <= ProtoTimestamp.maxSeconds else {
-            throw DynamicJSONError(path: path, message: "invalid RFC 3339 timestamp \"\(s)\"")
-        }
-        return Self.secondsNanos(WellKnownName.timestamp, sec, ns)
-    }
-
-    func durationFromJSON(_ v: JSONValue, _ path: String) throws(DynamicJSONError) -> DynamicMessage {
-        guard case .string(let s) = v else {
-            throw DynamicJSONError(path: path, message: "expected a duration string like \"1.5s\", found \(v.kindName)")
-        }
-        guard let (sec, ns) = RFC3339.parseDuration(s), abs(sec) <= ProtoDuration.maxSeconds else {
-            throw DynamicJSONError(path: path, message: "invalid duration \"\(s)\"")
-        }
-        return Self.secondsNanos(WellKnownName.duration, sec, ns)
-    }
-
-    static func secondsNanos(_ typeName: String, _ seconds: Int64, _ nanos: Int32) -> DynamicMessage {
-        var m = DynamicMessage(typeName: typeName)
-        if seconds != 0 { m.fields[1] = .int64(seconds) }
-        if nanos != 0 { m.fields[2] = .int32(nanos) }
-        return m
-    }
 }
 
 // MARK: - Encoding
 
 extension DynamicCodec {
     func writeMessageJSON(_ m: DynamicMessage, _ path: String, _ w: inout JSONWriter) throws(DynamicJSONError) {
-        switch m.typeName {
-        case WellKnownName.timestamp:
-            let (s, n) = try secondsNanos(m, path)
-            guard s >= ProtoTimestamp.minSeconds, s <= ProtoTimestamp.maxSeconds, n >= 0, n < 1_000_000_000 else {
-                throw DynamicJSONError(path: path, message: "Timestamp (\(s)s, \(n)ns) is out of the range RFC 3339 can express")
-            }
-            w.string(RFC3339.format(seconds: s, nanos: n))
-            return
-        case WellKnownName.duration:
-            let (s, n) = try secondsNanos(m, path)
-            let sameSign = (s >= 0 && n >= 0) || (s <= 0 && n <= 0)
-            guard s.magnitude <= ProtoDuration.maxSeconds.magnitude, n.magnitude < 1_000_000_000, sameSign else {
-                throw DynamicJSONError(path: path, message: "Duration (\(s)s, \(n)ns) is out of range or has mixed signs")
-            }
-            let negative = s < 0 || n < 0
-            w.string((negative ? "-" : "") + String(s.magnitude) + RFC3339.fraction(Int32(n.magnitude)) + "s")
-            return
-        default: break
-        }
+        if try writeWellKnownJSON(m, path, &w) { return }
+        w.byte(UInt8(ascii: "{"))
+        var first = true
+        try writeMembersJSON(m, path, &w, first: &first)
+        w.byte(UInt8(ascii: "}"))
+    }
+
+    /// The members of a message's JSON object, each preceded by a comma unless `first`.
+    func writeMembersJSON(_ m: DynamicMessage, _ path: String, _ w: inout JSONWriter, first: inout Bool) throws(DynamicJSONError) {
         guard let info = infos[m.typeName] else {
             throw DynamicJSONError(path: path, message: "unknown message type \(m.typeName)")
         }
         for n in m.fields.keys where info.byNumber[n] == nil {
             throw DynamicJSONError(path: path, message: "\(m.typeName) has no field number \(n)")
         }
-        w.byte(UInt8(ascii: "{"))
-        var first = true
         for f in info.ordered {
             guard let v = m.fields[f.number] else { continue }
             if f.hasImplicitPresence && v.isDefault { continue }
@@ -351,20 +326,6 @@ extension DynamicCodec {
                 try writeSingleJSON(v, f.type, f, fieldPath, &w)
             }
         }
-        w.byte(UInt8(ascii: "}"))
-    }
-
-    func secondsNanos(_ m: DynamicMessage, _ path: String) throws(DynamicJSONError) -> (Int64, Int32) {
-        var s: Int64 = 0
-        var n: Int32 = 0
-        for (k, v) in m.fields {
-            switch (k, v) {
-            case (1, .int64(let x)): s = x
-            case (2, .int32(let x)): n = x
-            default: throw DynamicJSONError(path: path, message: "\(m.typeName) cannot hold field \(k) = \(v)")
-            }
-        }
-        return (s, n)
     }
 
     static func typeMismatch(_ f: FieldDescriptor, _ v: DynamicValue, _ path: String) -> DynamicJSONError {
@@ -393,8 +354,10 @@ extension DynamicCodec {
                 else { w.raw(JSONWriter.number(x)) }
             default: throw Self.typeMismatch(f, v, path)
             }
+        case (.enumeration(WellKnownName.nullValue), .enumValue):
+            w.raw("null")
         case (.enumeration(let enumName), .enumValue(let n)):
-            if let e = schema.enums[enumName]?.value(number: n) { w.string(e.name) } else { w.raw(String(n)) }
+            if let e = enums[enumName]?.value(number: n) { w.string(e.name) } else { w.raw(String(n)) }
         case (.message(let name), .message(let sub)) where sub.typeName == name:
             try writeMessageJSON(sub, path, &w)
         default:

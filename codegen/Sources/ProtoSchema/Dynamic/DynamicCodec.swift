@@ -21,13 +21,19 @@ import ProtoWire
 /// name) is a programmer error and traps; use `encodeJSON` for a throwing check.
 public struct DynamicCodec: Sendable {
     public let schema: Schema
+    /// The schema's messages and enums, and every built-in well-known type
+    /// (an Any may hold one the schema does not import).
     let infos: [String: DynamicMessageInfo]
+    let enums: [String: EnumDescriptor]
 
     public init(schema: Schema) {
         self.schema = schema
+        let builtIn = WellKnownTypes.builtIn
         var infos: [String: DynamicMessageInfo] = [:]
         for (name, d) in schema.messages { infos[name] = DynamicMessageInfo(d) }
+        for (name, d) in builtIn.messages where infos[name] == nil { infos[name] = DynamicMessageInfo(d) }
         self.infos = infos
+        enums = schema.enums.merging(builtIn.enums) { own, _ in own }
     }
 
     func info(_ typeName: String) -> DynamicMessageInfo {

@@ -94,4 +94,19 @@ extension ScalarType {
 enum WellKnownName {
     static let timestamp = "google.protobuf.Timestamp"
     static let duration = "google.protobuf.Duration"
+    static let any = "google.protobuf.Any"
+    static let structType = "google.protobuf.Struct"
+    static let value = "google.protobuf.Value"
+    static let listValue = "google.protobuf.ListValue"
+    static let nullValue = "google.protobuf.NullValue"
+    static let fieldMask = "google.protobuf.FieldMask"
+    static let empty = "google.protobuf.Empty"
+    /// The wrapper messages and the scalar each holds in field 1.
+    static let wrappers: [String: ScalarType] = [
+        "google.protobuf.DoubleValue": .double, "google.protobuf.FloatValue": .float,
+        "google.protobuf.Int64Value": .int64, "google.protobuf.UInt64Value": .uint64,
+        "google.protobuf.Int32Value": .int32, "google.protobuf.UInt32Value": .uint32,
+        "google.protobuf.BoolValue": .bool, "google.protobuf.StringValue": .string,
+        "google.protobuf.BytesValue": .bytes,
+    ]
 }

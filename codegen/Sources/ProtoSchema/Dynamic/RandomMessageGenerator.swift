@@ -13,7 +13,8 @@ import ProtoWire
 /// equivalence). At `maxDepth` (the top level is depth 0) a message is left
 /// empty, which stops recursion. `google.protobuf.Timestamp` stays within years 0001...9999
 /// with nanos in 0...999_999_999; `google.protobuf.Duration` within
-/// ±315,576,000,000 s with nanos of the same sign and |nanos| < 1e9.
+/// ±315,576,000,000 s with nanos of the same sign and |nanos| < 1e9. The other
+/// well-known types get values with a JSON form (`RandomMessageGenerator+WellKnown.swift`).
 public struct RandomMessageGenerator: Sendable {
     public let schema: Schema
     public var maxDepth: Int
@@ -24,8 +25,11 @@ public struct RandomMessageGenerator: Sendable {
     public var allowNonFinite: Bool
     /// "Type.field" (full type name, proto field name) of every field ever set
     /// to a non-default value (a non-empty list or map, a present message).
-    public private(set) var coverage: Set<String> = []
+    public internal(set) var coverage: Set<String> = []
     var rng: SplitMix64
+    /// Encodes the messages an Any packs (made on the first Any: building it costs
+    /// time in proportion to the schema).
+    var anyCodec: DynamicCodec?
 
     public init(
         schema: Schema, seed: UInt64, maxDepth: Int = 3, maxRepeated: Int = 3,
@@ -45,12 +49,8 @@ public struct RandomMessageGenerator: Sendable {
     }
 
     mutating func message(_ typeName: String, depth: Int) -> DynamicMessage {
-        switch typeName {
-        case WellKnownName.timestamp: return timestamp()
-        case WellKnownName.duration: return duration()
-        default: break
-        }
-        guard let d = schema.messages[typeName] else {
+        if let m = wellKnown(typeName, depth: depth) { return m }
+        guard let d = schema.messages[typeName] ?? WellKnownTypes.builtIn.messages[typeName] else {
             preconditionFailure("RandomMessageGenerator: unknown message type \(typeName)")
         }
         var m = DynamicMessage(typeName: typeName)
@@ -93,16 +93,17 @@ public struct RandomMessageGenerator: Sendable {
                 coverage.insert(d.fullName + "." + f.name)
             default:
                 let v = single(f.type, depth: depth)
+                note(d, f, v)
                 if f.hasImplicitPresence && v.isDefault { continue }
                 m.fields[f.number] = v
-                note(d, f, v)
             }
         }
         return m
     }
 
     mutating func note(_ d: MessageDescriptor, _ f: FieldDescriptor, _ v: DynamicValue) {
-        if !v.isDefault { coverage.insert(d.fullName + "." + f.name) }
+        // NullValue has no other value than its default: a set field is covered.
+        if !v.isDefault || f.type == .enumeration(WellKnownName.nullValue) { coverage.insert(d.fullName + "." + f.name) }
     }
 
     mutating func single(_ type: FieldType, depth: Int) -> DynamicValue {
@@ -114,7 +115,7 @@ public struct RandomMessageGenerator: Sendable {
         }
     }
 
-    // MARK: Well-known types
+    // MARK: Timestamp and Duration
 
     mutating func timestamp() -> DynamicMessage {
         let seconds: Int64
@@ -159,7 +160,7 @@ public struct RandomMessageGenerator: Sendable {
     // MARK: Scalars
 
     mutating func enumNumber(_ name: String) -> Int32 {
-        let values = schema.enums[name]?.values ?? []
+        let values = (schema.enums[name] ?? WellKnownTypes.builtIn.enums[name])?.values ?? []
         if values.isEmpty || (allowUnknownEnumValues && chance(1, 8)) {
             let declared = Set(values.map(\.number))
             let candidates: [Int32] = [12345, -7, 99, Int32.max, Int32.min, 1000].filter { !declared.contains($0) }

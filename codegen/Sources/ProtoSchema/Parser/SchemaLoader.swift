@@ -61,13 +61,28 @@ public enum SchemaLoader {
             }
         }
 
+        var vendored: [String] = []
         for (rawPath, source) in sources {
             let path = normalize(rawPath)
             if parsed[path] != nil {
                 errors.add(SourceLocation(file: path, line: 1, column: 1), "file \"\(path)\" is given more than once")
                 continue
             }
+            if Schema.isWellKnown(file: path) {
+                // A copy of a well-known file is used as the built-in type it must
+                // match; any other google/protobuf/ file has no built-in Swift type.
+                if WellKnownTypes.sources[path] != nil {
+                    vendored.append(path)
+                } else {
+                    errors.add(SourceLocation(file: path, line: 1, column: 1), WellKnownTypes.notBuiltIn(path))
+                    continue
+                }
+            }
             parse(path, source)
+            if !Schema.isWellKnown(file: path), let file = parsed[path], file.package == "google.protobuf" {
+                errors.add(file.packageLocation ?? SourceLocation(file: path, line: 1, column: 1),
+                           "package google.protobuf is the well-known types' own; declare \(path)'s types in a package of your own")
+            }
         }
 
         // Resolve imports, pulling in built-in well-known files on demand.
@@ -82,6 +97,8 @@ public enum SchemaLoader {
                 if let builtIn = WellKnownTypes.sources[imp.path] {
                     parse(imp.path, builtIn)
                     pending.append(imp.path)
+                } else if Schema.isWellKnown(file: imp.path) {
+                    errors.add(imp.location, "import \"\(imp.path)\": " + WellKnownTypes.notBuiltIn(imp.path))
                 } else {
                     errors.add(imp.location, "import \"\(imp.path)\" not found: no such file in the schema")
                 }
@@ -92,10 +109,16 @@ public enum SchemaLoader {
         if !parseFailed {
             let linked = Linker.link(Array(parsed.values))
             errors.add(contentsOf: linked.errors)
+            if linked.errors.isEmpty {
+                for path in vendored { errors.add(contentsOf: WellKnownTypes.differences(of: path, in: linked.schema)) }
+            }
             if errors.isEmpty { return linked.schema }
         }
         throw SchemaErrors(SchemaErrors.normalized(errors.errors))
     }
+
+    /// Every well-known file this generator builds in, linked alone.
+    public static var builtInWellKnownTypes: Schema { WellKnownTypes.builtIn }
 
     static func normalize(_ path: String) -> String {
         var p = path.replacingOccurrences(of: "\\", with: "/")
