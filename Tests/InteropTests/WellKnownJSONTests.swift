@@ -173,6 +173,26 @@ struct WellKnownJSONTests {
         #expect(throws: DynamicJSONError.self) { try Self.codec.encodeJSON(Self.codec.decode(Self.type, from: m.serializedBytes())) }
     }
 
+    @Test("nesting: what either codec reads encodes to bytes that read back; deeper JSON is refused")
+    func nesting() throws {
+        func nested(_ levels: Int, _ open: String, _ close: String) -> String {
+            #"{"fValue":"# + String(repeating: open, count: levels) + "1" + String(repeating: close, count: levels) + "}"
+        }
+        for json in [nested(20, "[", "]"), nested(20, #"{"k":"#, "}")] {
+            let m = try Self.read(json)
+            #expect(try WellKnownFields(serializedBytes: m.serializedBytes()) == m)
+        }
+        for json in [nested(60, "[", "]"), nested(40, #"{"k":"#, "}")] {
+            let (g, d) = Self.readErrors(json)
+            #expect(g != nil && d?.hasSuffix("messages nest deeper than 100") == true, "\(g ?? "-") \(d ?? "-")")
+        }
+        // What the dynamic codec accepts, the binary decoder accepts too (one level more would be refused).
+        for levels in 45...52 {
+            guard let m = try? Self.codec.decodeJSON(Self.type, from: nested(levels, "[", "]")) else { continue }
+            #expect(throws: Never.self, "\(levels)") { try WellKnownFields(serializedBytes: Self.codec.encode(m)) }
+        }
+    }
+
     // MARK: Wrappers, FieldMask, Empty
 
     @Test("wrappers print as their bare scalar and read every accepted form")

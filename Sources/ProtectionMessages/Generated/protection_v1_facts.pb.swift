@@ -748,6 +748,7 @@ extension MerchantFact {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -887,6 +888,7 @@ extension OrderItem {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -1059,6 +1061,7 @@ extension OrderFact {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -1238,6 +1241,7 @@ extension AfterSalesRequestFact {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -1377,6 +1381,7 @@ extension RefundFact {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -1516,6 +1521,7 @@ extension ReturnShipmentFact {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -1633,6 +1639,7 @@ extension PromotionItem {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -1742,6 +1749,7 @@ extension PromotionFact {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -1852,6 +1860,7 @@ extension ReferencePriceFact {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -2030,6 +2039,7 @@ extension Fact {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -2159,6 +2169,7 @@ extension FactAck {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -2243,6 +2254,7 @@ extension ReportFactsRequest {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -2305,6 +2317,7 @@ extension ReportFactsResponse {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -2367,6 +2380,7 @@ extension StreamFactsRequest {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -2429,6 +2443,7 @@ extension StreamFactsResponse {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }

@@ -469,6 +469,7 @@ extension SubScoreMeasurement {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -560,6 +561,7 @@ extension RateMeasurement {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -687,6 +689,7 @@ extension IndicatorBreakdown {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -820,6 +823,7 @@ extension ExcludedCase {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -923,6 +927,7 @@ extension IndicatorTarget {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -1022,6 +1027,7 @@ extension NextTierRequirement {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -1126,6 +1132,7 @@ extension RefundReasonBreakdown {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -1204,6 +1211,7 @@ extension GetMerchantRightsRequest {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -1323,6 +1331,7 @@ extension GetMerchantRightsResponse {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -1443,6 +1452,7 @@ extension ExplainExperienceScoreRequest {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -1575,6 +1585,7 @@ extension ExplainExperienceScoreResponse {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -1679,6 +1690,7 @@ extension GetRefundAnalysisRequest {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -1815,6 +1827,7 @@ extension GetRefundAnalysisResponse {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }

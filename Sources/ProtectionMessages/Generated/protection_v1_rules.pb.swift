@@ -882,6 +882,7 @@ extension RolloutRules {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -972,6 +973,7 @@ extension TierRule {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -1061,6 +1063,7 @@ extension ComplaintTypeRule {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -1163,6 +1166,7 @@ extension ClockRules {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -1261,6 +1265,7 @@ extension StorePurchaseLimitRule {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -1380,6 +1385,7 @@ extension PlatformPurchaseLimitRule {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -1466,6 +1472,7 @@ extension AfterSalesAutoRejectRule {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -1550,6 +1557,7 @@ extension SanctionLadder {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -1678,6 +1686,7 @@ extension ReturnRiskRules {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -1795,6 +1804,7 @@ extension PremiumStep {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -1923,6 +1933,7 @@ extension InsuranceRules {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -2085,6 +2096,7 @@ extension PriceErrorRules {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -2186,6 +2198,7 @@ extension IndicatorWeight {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -2254,6 +2267,7 @@ extension RateIndicatorScale {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -2350,6 +2364,7 @@ extension ExperienceScoreRules {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -2455,6 +2470,7 @@ extension DisputeRules {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -2652,6 +2668,7 @@ extension RuleSet {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -2816,6 +2833,7 @@ extension RuleSetSummary {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -2909,6 +2927,7 @@ extension RuleSetProblem {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -3023,6 +3042,7 @@ extension SimulationSummary {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -3161,6 +3181,7 @@ extension SanctionChange {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -3264,6 +3285,7 @@ extension ExclusionChange {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -3372,6 +3394,7 @@ extension PayoutChange {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -3472,6 +3495,7 @@ extension TierChange {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -3584,6 +3608,7 @@ extension PriceErrorResolutionChange {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -3729,6 +3754,7 @@ extension OutcomeChange {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -3821,6 +3847,7 @@ extension GetRuleSetRequest {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -3894,6 +3921,7 @@ extension GetRuleSetResponse {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -3961,6 +3989,7 @@ extension ListRuleSetsRequest {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -4034,6 +4063,7 @@ extension ListRuleSetsResponse {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -4096,6 +4126,7 @@ extension ValidateRuleSetRequest {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -4158,6 +4189,7 @@ extension ValidateRuleSetResponse {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -4225,6 +4257,7 @@ extension PublishRuleSetRequest {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -4298,6 +4331,7 @@ extension PublishRuleSetResponse {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -4383,6 +4417,7 @@ extension SimulateRuleSetRequest {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }
@@ -4481,6 +4516,7 @@ extension SimulateRuleSetResponse {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }

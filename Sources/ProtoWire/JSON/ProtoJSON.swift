@@ -40,6 +40,21 @@ public enum ProtoJSON {
             debugDescription: "field \"\(key.stringValue)\" sets oneof \(oneof) a second time"))
     }
 
+    /// The deepest a message may nest in JSON: what the binary decoder accepts
+    /// (`DecodeOptions.maxDepth`'s default), so that what JSON reads always
+    /// encodes to bytes that read back.
+    public static let maxDepth = 100
+
+    /// Throws when a message at this point of the JSON could nest deeper than
+    /// `maxDepth` in binary. Each key of the coding path is at least one level;
+    /// `levelsPerKey` is how many it may stand for (3 inside a Struct or Value,
+    /// where one JSON object is a Value, a Struct and a map entry).
+    public static func checkDepth(_ decoder: any Decoder, levelsPerKey: Int = 1) throws {
+        guard decoder.codingPath.count * levelsPerKey <= maxDepth else {
+            throw corrupted(decoder, "messages nest deeper than \(maxDepth)")
+        }
+    }
+
     /// A string coding key: JSON field names and map keys.
     public struct Key: CodingKey, Hashable, Sendable {
         public let stringValue: String

@@ -23,6 +23,7 @@ extension ProtoValue {
 
     public init(from decoder: any Decoder) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder, levelsPerKey: 3)
         let c = try decoder.singleValueContainer()
         if c.decodeNil() {
             kind = .nullValue(.nullValue)
@@ -69,6 +70,7 @@ extension ProtoValue {
 extension ProtoStruct {
     public init(from decoder: any Decoder) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder, levelsPerKey: 3)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys { fields[key.stringValue] = try c.decode(ProtoValue.self, forKey: key) }
     }
@@ -83,6 +85,7 @@ extension ProtoStruct {
 extension ProtoListValue {
     public init(from decoder: any Decoder) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder, levelsPerKey: 3)
         var c = try decoder.unkeyedContainer()
         while !c.isAtEnd { values.append(try c.decode(ProtoValue.self)) }
     }

@@ -48,6 +48,7 @@ struct JSONEmitter {
         w.line()
         w.block("public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws") { w in
             w.line("self.init()")
+            w.line("try ProtoJSON.checkDepth(decoder)")
             guard !descriptor.fields.isEmpty else {
                 w.line("let c = try decoder.container(keyedBy: ProtoJSON.Key.self)")
                 w.block("for key in c.allKeys where !(skippingTypeKey && key.stringValue == \"@type\")") { w in

@@ -317,10 +317,6 @@ struct MessageEmitter {
     }
 }
 
-extension FieldType {
-    var isMessage: Bool { if case .message = self { true } else { false } }
-}
-
 extension SwiftNaming {
     /// A member name after `self.` (keywords need no backticks there, except a few).
     static func escapedMember(_ name: String) -> String {

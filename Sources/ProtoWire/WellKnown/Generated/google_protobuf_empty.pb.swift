@@ -42,6 +42,7 @@ extension ProtoEmpty {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys where !(skippingTypeKey && key.stringValue == "@type") {
             try ProtoJSON.unknownKey(key, in: decoder, message: Self.protoMessageName)

@@ -109,6 +109,7 @@ extension OptionalFields {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }

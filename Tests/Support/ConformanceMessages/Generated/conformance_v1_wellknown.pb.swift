@@ -1348,6 +1348,7 @@ extension WellKnownFields {
 
     public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
         self.init()
+        try ProtoJSON.checkDepth(decoder)
         let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
         for key in c.allKeys {
             if skippingTypeKey && key.stringValue == "@type" { continue }

@@ -50,6 +50,20 @@ extension DynamicCodec {
 struct JSONDecodeContext {
     let ignoreUnknown: Bool
     var depth = 0
+
+    /// Runs `body` one level deeper (when `deeper`), failing past `maxJSONDepth`:
+    /// the level a map entry adds in binary around a message value.
+    mutating func nested<T>(
+        _ path: String, when deeper: Bool = true, _ body: (inout JSONDecodeContext) throws(DynamicJSONError) -> T
+    ) throws(DynamicJSONError) -> T {
+        guard deeper else { return try body(&self) }
+        guard depth <= DynamicCodec.maxJSONDepth else {
+            throw DynamicJSONError(path: path, message: "messages nest deeper than \(DynamicCodec.maxJSONDepth)")
+        }
+        depth += 1
+        defer { depth -= 1 }
+        return try body(&self)
+    }
 }
 
 // MARK: - Decoding
@@ -60,16 +74,13 @@ extension DynamicCodec {
     func messageFromJSON(_ v: JSONValue, _ typeName: String, _ path: String, _ ctx: inout JSONDecodeContext) throws(DynamicJSONError) -> DynamicMessage {
         guard let info = infos[typeName] else { throw DynamicJSONError(path: path, message: "unknown message type \(typeName)") }
         // The top level is depth 0, as in `DecodeOptions.maxDepth`.
-        guard ctx.depth <= Self.maxJSONDepth else {
-            throw DynamicJSONError(path: path, message: "messages nest deeper than \(Self.maxJSONDepth)")
+        return try ctx.nested(path) { (ctx: inout JSONDecodeContext) throws(DynamicJSONError) in
+            if let m = try wellKnownFromJSON(v, typeName, path, &ctx) { return m }
+            guard case .object(let members) = v else {
+                throw DynamicJSONError(path: path, message: "expected an object for \(typeName), found \(v.kindName)")
+            }
+            return try membersFromJSON(members, info, path, &ctx)
         }
-        ctx.depth += 1
-        defer { ctx.depth -= 1 }
-        if let m = try wellKnownFromJSON(v, typeName, path, &ctx) { return m }
-        guard case .object(let members) = v else {
-            throw DynamicJSONError(path: path, message: "expected an object for \(typeName), found \(v.kindName)")
-        }
-        return try membersFromJSON(members, info, path, &ctx)
     }
 
     /// The fields of a message from the members of its JSON object; with
@@ -115,7 +126,11 @@ extension DynamicCodec {
                     if case .null = ev, !Self.acceptsNull(valueType) {
                         throw DynamicJSONError(path: entryPath, message: "null is not a valid map value")
                     }
-                    guard let mv = try singleFromJSON(ev, valueType, entryPath, &ctx) else { continue }
+                    // A message value sits inside its entry, one level deeper in binary.
+                    let mv = try ctx.nested(entryPath, when: valueType.isMessage) { (ctx: inout JSONDecodeContext) throws(DynamicJSONError) in
+                        try singleFromJSON(ev, valueType, entryPath, &ctx)
+                    }
+                    guard let mv else { continue }
                     out[mk] = mv
                 }
                 if !out.isEmpty { m.fields[f.number] = .map(out) }

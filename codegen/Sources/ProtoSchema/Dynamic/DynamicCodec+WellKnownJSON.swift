@@ -41,7 +41,9 @@ extension DynamicCodec {
             for (key, value) in members {
                 let entryPath = path + "[\"" + key + "\"]"
                 guard entries[.string(key)] == nil else { throw DynamicJSONError(path: entryPath, message: "duplicate key") }
-                entries[.string(key)] = .message(try messageFromJSON(value, WellKnownName.value, entryPath, &ctx))
+                entries[.string(key)] = .message(try ctx.nested(entryPath) { (ctx: inout JSONDecodeContext) throws(DynamicJSONError) in
+                    try messageFromJSON(value, WellKnownName.value, entryPath, &ctx)
+                })
             }
             if !entries.isEmpty { m.fields[1] = .map(entries) }
         case WellKnownName.listValue:
@@ -255,6 +257,9 @@ extension DynamicCodec {
 }
 
 extension FieldType {
+    /// True for a message type.
+    public var isMessage: Bool { if case .message = self { true } else { false } }
+
     /// True for fields where JSON `null` is a value rather than "absent": a
     /// `google.protobuf.Value` or `google.protobuf.NullValue` (or a map of them).
     public var acceptsJSONNull: Bool {
