@@ -12,21 +12,46 @@ public struct FilingDecision: Sendable, Hashable {
     public var refusal: ErrorDetail?
     /// The tier requires a reviewer's decision whatever the evidence.
     public var manualReview: Bool
-    /// A store-level ordering restriction is asked for and the tier grants it.
+    /// A store-level ordering restriction is asked for, the tier grants it and
+    /// the guardrails have not reduced the merchant's privileges.
     public var storePurchaseLimitRequested: Bool
+    /// Why the complaint goes straight to senior review (reduced privileges,
+    /// possible retaliation); empty when it does not.
+    public var seniorReviewReasons: [SeniorReviewReason] = []
+    /// The buyer's low review the complaint followed, when it did.
+    public var retaliation: RetaliationFlag?
     /// The rules evaluated, with their facts.
     public var explanation: Explanation
 
     public var isAccepted: Bool { refusal == nil }
 }
 
+/// What the guardrails read when a complaint is filed: the merchant's decided
+/// complaints and the buyer's recent reviews of the merchant.
+public struct GuardrailHistory: Sendable {
+    public var buyerID: String
+    public var merchantID: String
+    public var merchantComplaints: [Complaint]
+    public var buyerReviews: [ReviewFact]
+
+    public init(buyerID: String = "", merchantID: String = "", merchantComplaints: [Complaint] = [], buyerReviews: [ReviewFact] = []) {
+        self.buyerID = buyerID
+        self.merchantID = merchantID
+        self.merchantComplaints = merchantComplaints
+        self.buyerReviews = buyerReviews
+    }
+}
+
 /// Filing rules: the rollout stage and the tier gate who may file what; every
-/// evidence requirement of the type must be met.
+/// evidence requirement of the type must be met; the guardrails send a complaint
+/// to senior review when the merchant's privileges are reduced or it follows the
+/// buyer's low review.
 public enum ComplaintFiling {
     /// Decides a `FileComplaint` by a merchant scoring `merchantScoreMilli`, under
     /// `ruleSet` (the one in force at `now`).
     public static func decide(
-        _ request: FileComplaintRequest, merchantScoreMilli: Int32, ruleSet: RuleSet, now: ProtoTimestamp
+        _ request: FileComplaintRequest, merchantScoreMilli: Int32, history: GuardrailHistory = GuardrailHistory(),
+        ruleSet: RuleSet, now: ProtoTimestamp
     ) -> FilingDecision {
         var why = ExplanationBuilder(ruleSet: ruleSet, now: now)
         let score = UsedFact.int("merchant.experience_score", merchantScoreMilli, unit: .scoreThousandths)
@@ -103,6 +128,15 @@ public enum ComplaintFiling {
             return refuse(.missingEvidence, "A \(typeName) complaint needs: \(list).", unmet: unmet)
         }
 
+        // Guardrails: reduced privileges and possible retaliation send it to senior review.
+        let privileges = ComplaintGuardrails.privileges(
+            complaints: history.merchantComplaints, rules: ruleSet.guardrails, now: now, why: &why)
+        if privileges.reduced { decision.seniorReviewReasons.append(.reducedPrivileges) }
+        decision.retaliation = ComplaintGuardrails.retaliation(
+            reviews: history.buyerReviews, buyerID: history.buyerID, merchantID: history.merchantID, filedAt: now,
+            rules: ruleSet.guardrails, why: &why)
+        if decision.retaliation != nil { decision.seniorReviewReasons.append(.possibleRetaliation) }
+
         decision.manualReview = tierRule.manualReviewAlways
         why.hit(
             "integrity.tier.manual_review", fired: tierRule.manualReviewAlways,
@@ -112,16 +146,26 @@ public enum ComplaintFiling {
                 : "Tier \(tierName): no forced manual review.")
         if request.requestStorePurchaseLimit {
             let granted = tierRule.rights.contains(.storeOrderRestriction)
-            decision.storePurchaseLimitRequested = granted
+            decision.storePurchaseLimitRequested = granted && !privileges.reduced
             why.hit(
                 "integrity.tier.store_order_restriction", fired: granted,
                 facts: [UsedFact.string("merchant.tier", tierName)],
                 sentence: granted
                     ? "Tier \(tierName) may ask for a store-level ordering restriction; it applies if the case is confirmed."
                     : "Tier \(tierName) may not ask for a store-level ordering restriction; the request is ignored.")
+            if granted {
+                why.hit(
+                    "integrity.guardrail.store_limit_ignored", fired: privileges.reduced,
+                    facts: [UsedFact.int("merchant.complaint_accuracy", privileges.accuracy?.accuracyBp ?? 0, unit: .basisPoints)],
+                    sentence: privileges.reduced
+                        ? "The merchant's complaint privileges are reduced: the store-level restriction it asked for is ignored."
+                        : "The merchant's complaint privileges are full: the store-level restriction stands if the case is confirmed.")
+            }
         }
+        let senior = decision.seniorReviewReasons.map { $0 == .reducedPrivileges ? "reduced privileges" : "possible retaliation" }
         decision.explanation = why.finish(
             summary: "The \(typeName) complaint may be filed: tier \(tierName), every evidence requirement met"
+                + (senior.isEmpty ? "" : "; it goes to senior review (\(senior.joined(separator: ", ")))")
                 + (decision.manualReview ? ", a reviewer will decide." : "."))
         return decision
     }

@@ -23,7 +23,8 @@ public enum ComplaintLifecycle {
     /// A complaint just filed at `time`: SUBMITTED, its review clock running.
     public static func filed(_ complaint: Complaint, at time: ProtoTimestamp, ruleSet: RuleSet) -> Complaint {
         var complaint = complaint
-        complaint.state = .submitted
+        // The guardrails' reasons send it straight to the senior-review queue.
+        complaint.state = complaint.seniorReviewReasons.isEmpty ? .submitted : .seniorReview
         complaint.filedAt = time
         complaint.updatedAt = time
         complaint.reviewDueAt = adding(ruleSet.clocks?.reviewClock, to: time)

@@ -38,11 +38,14 @@ public enum MerchantRights {
         return Standing(stage: stage, mayFile: mayFile, tier: tier, why: why)
     }
 
-    /// The rights of a merchant scoring `scoreMilli`.
+    /// The rights of a merchant scoring `scoreMilli`, whose complaints so far are
+    /// `complaints` (the guardrails reduce its privileges when too many failed).
     public static func rights(
-        merchantID: String, platform: Platform, industry: Industry, scoreMilli: Int32, ruleSet: RuleSet, now: ProtoTimestamp
+        merchantID: String, platform: Platform, industry: Industry, scoreMilli: Int32, complaints: [Complaint],
+        ruleSet: RuleSet, now: ProtoTimestamp
     ) -> GetMerchantRightsResponse {
-        let standing = standing(scoreMilli: scoreMilli, ruleSet: ruleSet, now: now)
+        var standing = standing(scoreMilli: scoreMilli, ruleSet: ruleSet, now: now)
+        let privileges = ComplaintGuardrails.privileges(complaints: complaints, rules: ruleSet.guardrails, now: now, why: &standing.why)
         var response = GetMerchantRightsResponse()
         response.merchantId = merchantID
         response.platform = platform
@@ -52,21 +55,25 @@ public enum MerchantRights {
         response.stage = standing.stage
         response.mayFileComplaints = standing.mayFile
         response.fileableTypes = standing.mayFile ? standing.tier?.fileableTypes ?? [] : []
-        response.rights = standing.tier?.rights ?? []
+        // Reduced privileges: no store-level restriction on request.
+        response.rights = (standing.tier?.rights ?? []).filter { !(privileges.reduced && $0 == .storeOrderRestriction) }
         response.manualReviewAlways = standing.tier?.manualReviewAlways ?? false
+        response.complaintPrivileges = privileges
         let rights = response.rights.map { shortName($0, prefix: "MERCHANT_RIGHT_") }.joined(separator: ", ")
         response.explanation = standing.why.finish(
             summary: "Tier \(shortName(response.tier, prefix: "TIER_")) (score \(scoreText(scoreMilli))): "
                 + (standing.mayFile ? "may file complaints" : "may not file complaints now")
-                + (rights.isEmpty ? "." : "; rights: \(rights)."))
+                + (rights.isEmpty ? "." : "; rights: \(rights).")
+                + (privileges.reduced ? " " + privileges.sentence : ""))
         return response
     }
 
     /// Which complaint types the merchant may file now and what each requires.
-    public static func complaintTypes(merchantID: String, scoreMilli: Int32, ruleSet: RuleSet, now: ProtoTimestamp)
-        -> DescribeComplaintTypesResponse
-    {
-        let standing = standing(scoreMilli: scoreMilli, ruleSet: ruleSet, now: now)
+    public static func complaintTypes(
+        merchantID: String, scoreMilli: Int32, complaints: [Complaint], ruleSet: RuleSet, now: ProtoTimestamp
+    ) -> DescribeComplaintTypesResponse {
+        var standing = standing(scoreMilli: scoreMilli, ruleSet: ruleSet, now: now)
+        let privileges = ComplaintGuardrails.privileges(complaints: complaints, rules: ruleSet.guardrails, now: now, why: &standing.why)
         var response = DescribeComplaintTypesResponse()
         response.merchantId = merchantID
         response.stage = standing.stage
@@ -89,8 +96,10 @@ public enum MerchantRights {
                 : "\(name): not allowed now (\(standing.mayFile ? "not a type this tier may file" : "this merchant may not file yet"))."
             response.types.append(type)
         }
+        response.complaintPrivileges = privileges
         response.explanation = standing.why.finish(
-            summary: "\(response.types.count { $0.allowed }) of \(response.types.count) complaint types may be filed.")
+            summary: "\(response.types.count { $0.allowed }) of \(response.types.count) complaint types may be filed."
+                + (privileges.reduced ? " " + privileges.sentence : ""))
         return response
     }
 }

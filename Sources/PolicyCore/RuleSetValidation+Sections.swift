@@ -229,3 +229,23 @@ extension Checker {
         }
     }
 }
+
+extension Checker {
+    /// Optional: without it the guardrails are off, which an admin should know.
+    mutating func guardrails(_ rules: GuardrailRules?) {
+        let path = "guardrails"
+        guard let rules else {
+            return warning(path, "is missing: no merchant's complaint privileges are ever reduced and no complaint is flagged")
+        }
+        positive(rules.accuracyWindow, path + ".accuracy_window")
+        inRange(rules.minDecided, 1...10_000, path + ".min_decided")
+        inRange(rules.reduceBelowBp, 1...10_000, path + ".reduce_below_bp")
+        inRange(rules.restoreAtBp, 1...10_000, path + ".restore_at_bp")
+        if rules.restoreAtBp < rules.reduceBelowBp {
+            error(path + ".restore_at_bp", "is \(rules.restoreAtBp), below reduce_below_bp (\(rules.reduceBelowBp)): restored privileges would be reduced again at once")
+        }
+        positive(rules.cleanPeriod, path + ".clean_period")
+        positive(rules.retaliationWindow, path + ".retaliation_window")
+        inRange(rules.retaliationMaxStars, 1...5, path + ".retaliation_max_stars")
+    }
+}

@@ -19,6 +19,7 @@ public enum RuleSetValidation {
         check.priceErrors(ruleSet.priceErrors)
         check.experienceScore(ruleSet.experienceScore)
         check.disputes(ruleSet.disputes)
+        check.guardrails(ruleSet.guardrails)
         return check.problems
     }
 

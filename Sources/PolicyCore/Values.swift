@@ -70,3 +70,14 @@ public func adding(_ duration: ProtoDuration?, to time: ProtoTimestamp) -> Proto
 public func timeText(_ time: ProtoTimestamp) -> String {
     RFC3339.format(seconds: time.seconds, nanos: time.nanos)
 }
+
+/// Basis points as people read them: 5000 → "5,000 bp".
+func bpText(_ bp: Int32) -> String {
+    let digits = String(bp.magnitude)
+    var out = ""
+    for (i, ch) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+        out.append(ch)
+    }
+    return (bp < 0 ? "-" : "") + out + " bp"
+}

@@ -68,6 +68,8 @@ public protocol ProtectionStore: Sendable {
     func orderOwners(afterID: String, limit: Int) async throws -> [OrderOwnership]
     /// Price observations of one item of a store, in `observed`.
     func referencePrices(merchantID: String, itemID: String, observed: TimeWindow) async throws -> [ReferencePriceFact]
+    /// A buyer's reviews of a merchant left in `reviewed`.
+    func reviews(buyerID: String, merchantID: String, reviewed: TimeWindow) async throws -> [ReviewFact]
 
     // MARK: Complaints
 

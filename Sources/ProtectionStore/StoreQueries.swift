@@ -99,6 +99,7 @@ public struct EventQuery: Sendable, Hashable {
 public enum FactKind: String, Sendable, Hashable, CaseIterable {
     case merchant, order, afterSales = "after_sales", refund, returnShipment = "return_shipment", promotion
     case referencePrice = "reference_price"
+    case review
 }
 
 extension Fact {
@@ -114,6 +115,7 @@ extension Fact {
         case .promotion(let fact): (.promotion, fact.promotionId)
         case .referencePrice(let fact):
             (.referencePrice, "\(fact.merchantId)/\(fact.itemId)/\(fact.skuId)/\(fact.observedAt?.seconds ?? 0)")
+        case .review(let fact): (.review, fact.reviewId)
         case nil: nil
         }
     }

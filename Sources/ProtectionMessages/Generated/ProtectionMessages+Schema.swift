@@ -7,7 +7,7 @@ import ProtoWire
 /// The schema this module was generated from, served by reflection.
 public enum ProtectionMessagesSchema {
     /// SHA-256 over each file's path and text, in path order.
-    public static let hash = "90311c13dae0e3e19a693684238bba2a7808274c6c573f05e26633ac1fddfaa4"
+    public static let hash = "3f6ba763eca8b9c15f48982125168f04f30622bef15fc2493dabb28dcdc1e363"
 
     /// Each `.proto` file: its path under the schema root and its text.
     public static let files: [(path: String, source: String)] = [
@@ -1553,6 +1553,24 @@ message ReferencePriceFact {
   google.protobuf.Timestamp observed_at = 5;
 }
 
+// A buyer's review of a merchant after an order (from the review service).
+// The guardrails read it: a complaint that follows a low review of the same
+// buyer is flagged as possible retaliation.
+message ReviewFact {
+  // The review's id in the review service.
+  string review_id = 1;
+  // The buyer who wrote it.
+  string buyer_id = 2;
+  // The store reviewed.
+  string merchant_id = 3;
+  // The order reviewed; empty for a store review.
+  string order_id = 4;
+  // Stars, 1..5.
+  int32 stars = 5;
+  // When the review was left.
+  google.protobuf.Timestamp reviewed_at = 6;
+}
+
 // One fact in the feed. A fact replaces the stored record with the same id
 // when its `source_revision` is higher.
 message Fact {
@@ -1578,6 +1596,8 @@ message Fact {
     PromotionFact promotion = 9;
     // A reference-price observation.
     ReferencePriceFact reference_price = 10;
+    // A buyer's review of a merchant.
+    ReviewFact review = 11;
   }
 }
 
@@ -2142,6 +2162,7 @@ import "google/protobuf/timestamp.proto";
 import "protection/v1/common.proto";
 import "protection/v1/errors.proto";
 import "protection/v1/evidence.proto";
+import "protection/v1/merchants.proto";
 
 // Lifecycle state of a complaint.
 enum ComplaintState {
@@ -2620,6 +2641,34 @@ message Complaint {
   int64 rule_set_version = 35;
   // Why the case is in its current state.
   Explanation explanation = 36;
+  // Why the case went to senior review when it was filed (reduced
+  // privileges, possible retaliation); empty otherwise.
+  repeated SeniorReviewReason senior_review_reasons = 37;
+  // Set when the complaint followed the same buyer's low review of the
+  // merchant: the review, for the reviewer to weigh.
+  RetaliationFlag retaliation = 38;
+}
+
+// Why a complaint went straight to the senior-review queue.
+enum SeniorReviewReason {
+  // Not set.
+  SENIOR_REVIEW_REASON_UNSPECIFIED = 0;
+  // The merchant's complaint privileges are reduced (low accuracy).
+  SENIOR_REVIEW_REASON_REDUCED_PRIVILEGES = 1;
+  // Filed soon after the buyer's low review of the merchant.
+  SENIOR_REVIEW_REASON_POSSIBLE_RETALIATION = 2;
+}
+
+// A low review by the same buyer shortly before the complaint.
+message RetaliationFlag {
+  // The review.
+  string review_id = 1;
+  // Its stars.
+  int32 stars = 2;
+  // When it was left.
+  google.protobuf.Timestamp reviewed_at = 3;
+  // The order it was about; empty for a store review.
+  string order_id = 4;
 }
 
 // What filing one complaint type requires of this merchant.
@@ -3086,6 +3135,9 @@ message DescribeComplaintTypesResponse {
   repeated ComplaintTypeRequirement types = 7;
   // How stage, score and tier lead to these answers.
   Explanation explanation = 8;
+  // Complaint accuracy and whether the guardrails reduced the merchant's
+  // complaint privileges (then new complaints go to senior review).
+  ComplaintPrivileges complaint_privileges = 9;
 }
 
 // Request of ImportComplaints: one message per imported complaint.
@@ -3479,6 +3531,46 @@ message GetMerchantRightsResponse {
   bool manual_review_always = 10;
   // Stage, thresholds and score that lead to these rights.
   Explanation explanation = 11;
+  // Complaint accuracy and whether the guardrails reduced the merchant's
+  // complaint privileges.
+  ComplaintPrivileges complaint_privileges = 12;
+}
+
+// A merchant's complaints decided in the guardrail window (default 180 days).
+message ComplaintAccuracy {
+  // The window, ending now.
+  TimeRange window = 1;
+  // Complaints confirmed or rejected in the window.
+  int32 decided = 2;
+  // Of those, confirmed.
+  int32 confirmed = 3;
+  // Of those, rejected (by a reviewer or at the evidence deadline).
+  int32 rejected = 4;
+  // Of the confirmed, overturned on appeal.
+  int32 overturned = 5;
+  // (confirmed - overturned) * 10,000 / decided, rounded down; 0 when none
+  // was decided.
+  int32 accuracy_bp = 6;
+  // True when enough complaints were decided for accuracy to count.
+  bool counts = 7;
+}
+
+// Whether the guardrails reduced a merchant's complaint privileges. Reduced:
+// new complaints go to senior review and store-limit requests are ignored.
+message ComplaintPrivileges {
+  // True while reduced.
+  bool reduced = 1;
+  // When they were reduced; unset when not reduced.
+  google.protobuf.Timestamp reduced_since = 2;
+  // The figures.
+  ComplaintAccuracy accuracy = 3;
+  // While reduced: accuracy at or above this restores them (default 6,000).
+  int32 restore_at_bp = 4;
+  // While reduced: they are restored at this time unless another complaint
+  // is rejected or overturned first (90 days after the last one).
+  google.protobuf.Timestamp clean_until = 5;
+  // The state, the figures and what restores them, in one sentence.
+  string sentence = 6;
 }
 
 // Request of ExplainExperienceScore.
@@ -4012,6 +4104,29 @@ message AfterSalesAutoRejectRule {
   int32 min_active_points = 2;
 }
 
+// Guardrails against misuse of the complaint tool (ours): a merchant whose
+// complaints keep failing loses privileges until its accuracy recovers, and
+// a complaint that follows the buyer's low review goes to senior review.
+message GuardrailRules {
+  // Rolling window of the accuracy figures (default 180 days).
+  google.protobuf.Duration accuracy_window = 1;
+  // Decided complaints in the window before accuracy counts (default 10).
+  int32 min_decided = 2;
+  // Accuracy below which privileges are reduced, in basis points, exclusive
+  // (default 5,000). Accuracy = (confirmed - overturned) / decided.
+  int32 reduce_below_bp = 3;
+  // Accuracy at or above which reduced privileges are restored (default 6,000).
+  int32 restore_at_bp = 4;
+  // Time without a rejected or overturned complaint that restores reduced
+  // privileges (default 90 days).
+  google.protobuf.Duration clean_period = 5;
+  // A complaint filed within this time after the same buyer's low review of
+  // the merchant is flagged as possible retaliation (default 7 days).
+  google.protobuf.Duration retaliation_window = 6;
+  // Reviews of this many stars or fewer are low (default 2).
+  int32 retaliation_max_stars = 7;
+}
+
 // The sanction ladder, recomputed whenever the ledger changes.
 message SanctionLadder {
   // Store-level purchase limit.
@@ -4187,6 +4302,8 @@ message RuleSet {
   ExperienceScoreRules experience_score = 13;
   // Disputes by industry.
   DisputeRules disputes = 14;
+  // Guardrails against misuse of the complaint tool.
+  GuardrailRules guardrails = 15;
 }
 
 // A published rule set's metadata.

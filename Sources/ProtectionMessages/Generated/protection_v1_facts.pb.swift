@@ -555,6 +555,30 @@ public struct ReferencePriceFact: ProtoMessage {
     public init() {}
 }
 
+/// A buyer's review of a merchant after an order (from the review service).
+/// The guardrails read it: a complaint that follows a low review of the same
+/// buyer is flagged as possible retaliation.
+public struct ReviewFact: ProtoMessage {
+    public static let protoMessageName = "protection.v1.ReviewFact"
+
+    /// The review's id in the review service.
+    public var reviewId: String = ""
+    /// The buyer who wrote it.
+    public var buyerId: String = ""
+    /// The store reviewed.
+    public var merchantId: String = ""
+    /// The order reviewed; empty for a store review.
+    public var orderId: String = ""
+    /// Stars, 1..5.
+    public var stars: Int32 = 0
+    /// When the review was left.
+    public var reviewedAt: ProtoTimestamp? = nil
+    /// Fields this build does not know, kept for re-encoding.
+    public var unknownFields = UnknownFields()
+
+    public init() {}
+}
+
 /// One fact in the feed. A fact replaces the stored record with the same id
 /// when its `source_revision` is higher.
 public struct Fact: ProtoMessage {
@@ -589,6 +613,8 @@ public struct Fact: ProtoMessage {
         case promotion(PromotionFact)
         /// A reference-price observation.
         case referencePrice(ReferencePriceFact)
+        /// A buyer's review of a merchant.
+        case review(ReviewFact)
     }
 }
 
@@ -1901,6 +1927,114 @@ extension ReferencePriceFact {
     }
 }
 
+extension ReviewFact {
+    public mutating func decodeMessage(from reader: inout WireReader) throws(WireError) {
+        while !reader.isAtEnd {
+            let tag = try reader.readTag()
+            switch tag {
+                case 0xA: self.reviewId = try reader.readString()
+                case 0x12: self.buyerId = try reader.readString()
+                case 0x1A: self.merchantId = try reader.readString()
+                case 0x22: self.orderId = try reader.readString()
+                case 0x28: self.stars = try reader.readInt32()
+                case 0x32:
+                    let end = try reader.enterNested()
+                    if self.reviewedAt == nil { self.reviewedAt = ProtoTimestamp() }
+                    try self.reviewedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
+                default:
+                    switch tag >> 3 {
+                        case 1, 2, 3, 4, 5, 6: throw reader.wrongWireType(tag)
+                        default: try reader.skipUnknown(tag, into: &self.unknownFields)
+                    }
+            }
+        }
+    }
+
+    public func encodeMessage(to writer: inout WireWriter) {
+        writer.writeUnknown(self.unknownFields)
+        if let v = self.reviewedAt {
+            let mark6 = writer.count
+            v.encodeMessage(to: &writer)
+            writer.writeLength(since: mark6)
+            writer.writeTag(0x32)
+        }
+        if self.stars != 0 {
+            writer.writeInt32(self.stars)
+            writer.writeTag(0x28)
+        }
+        if !self.orderId.isEmpty {
+            writer.writeString(self.orderId)
+            writer.writeTag(0x22)
+        }
+        if !self.merchantId.isEmpty {
+            writer.writeString(self.merchantId)
+            writer.writeTag(0x1A)
+        }
+        if !self.buyerId.isEmpty {
+            writer.writeString(self.buyerId)
+            writer.writeTag(0x12)
+        }
+        if !self.reviewId.isEmpty {
+            writer.writeString(self.reviewId)
+            writer.writeTag(0xA)
+        }
+    }
+}
+
+extension ReviewFact {
+    public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
+        self.init()
+        try ProtoJSON.checkDepth(decoder)
+        let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
+        for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
+            if try c.decodeNil(forKey: key) { continue }
+            switch key.stringValue {
+                case "reviewId", "review_id":
+                    self.reviewId = try c.decode(String.self, forKey: key)
+                case "buyerId", "buyer_id":
+                    self.buyerId = try c.decode(String.self, forKey: key)
+                case "merchantId", "merchant_id":
+                    self.merchantId = try c.decode(String.self, forKey: key)
+                case "orderId", "order_id":
+                    self.orderId = try c.decode(String.self, forKey: key)
+                case "stars":
+                    self.stars = try c.decode(ProtoJSON.Int32Value.self, forKey: key).value
+                case "reviewedAt", "reviewed_at":
+                    self.reviewedAt = try c.decode(ProtoTimestamp.self, forKey: key)
+                default: try ProtoJSON.unknownKey(key, in: decoder, message: Self.protoMessageName)
+            }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: ProtoJSON.Key.self)
+        if !self.reviewId.isEmpty {
+            try c.encode(self.reviewId, forKey: ProtoJSON.Key("reviewId"))
+        }
+        if !self.buyerId.isEmpty {
+            try c.encode(self.buyerId, forKey: ProtoJSON.Key("buyerId"))
+        }
+        if !self.merchantId.isEmpty {
+            try c.encode(self.merchantId, forKey: ProtoJSON.Key("merchantId"))
+        }
+        if !self.orderId.isEmpty {
+            try c.encode(self.orderId, forKey: ProtoJSON.Key("orderId"))
+        }
+        if self.stars != 0 {
+            try c.encode(ProtoJSON.Int32Value(self.stars), forKey: ProtoJSON.Key("stars"))
+        }
+        if let v = self.reviewedAt {
+            try c.encode(v, forKey: ProtoJSON.Key("reviewedAt"))
+        }
+    }
+}
+
 extension Fact {
     public mutating func decodeMessage(from reader: inout WireReader) throws(WireError) {
         while !reader.isAtEnd {
@@ -1962,9 +2096,16 @@ extension Fact {
                     try v.decodeMessage(from: &reader)
                     reader.leaveNested(end)
                     self.payload = .referencePrice(v)
+                case 0x5A:
+                    var v: ReviewFact
+                    if case .review(let existing)? = self.payload { v = existing } else { v = ReviewFact() }
+                    let end = try reader.enterNested()
+                    try v.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
+                    self.payload = .review(v)
                 default:
                     switch tag >> 3 {
-                        case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10: throw reader.wrongWireType(tag)
+                        case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11: throw reader.wrongWireType(tag)
                         default: try reader.skipUnknown(tag, into: &self.unknownFields)
                     }
             }
@@ -1973,6 +2114,12 @@ extension Fact {
 
     public func encodeMessage(to writer: inout WireWriter) {
         writer.writeUnknown(self.unknownFields)
+        if case .review(let v)? = self.payload {
+            let mark11 = writer.count
+            v.encodeMessage(to: &writer)
+            writer.writeLength(since: mark11)
+            writer.writeTag(0x5A)
+        }
         if case .referencePrice(let v)? = self.payload {
             let mark10 = writer.count
             v.encodeMessage(to: &writer)
@@ -2072,6 +2219,9 @@ extension Fact {
                 case "referencePrice", "reference_price":
                     guard self.payload == nil else { throw ProtoJSON.duplicateOneof(key, in: decoder, oneof: "payload") }
                     self.payload = .referencePrice(try c.decode(ReferencePriceFact.self, forKey: key))
+                case "review":
+                    guard self.payload == nil else { throw ProtoJSON.duplicateOneof(key, in: decoder, oneof: "payload") }
+                    self.payload = .review(try c.decode(ReviewFact.self, forKey: key))
                 default: try ProtoJSON.unknownKey(key, in: decoder, message: Self.protoMessageName)
             }
         }
@@ -2108,6 +2258,9 @@ extension Fact {
         }
         if case .referencePrice(let v)? = self.payload {
             try c.encode(v, forKey: ProtoJSON.Key("referencePrice"))
+        }
+        if case .review(let v)? = self.payload {
+            try c.encode(v, forKey: ProtoJSON.Key("review"))
         }
     }
 }

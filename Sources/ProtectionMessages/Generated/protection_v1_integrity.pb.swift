@@ -1294,6 +1294,59 @@ public enum ImportItemStatus: ProtoEnum {
     public func encode(to encoder: any Encoder) throws { try encodeProtoJSON(to: encoder) }
 }
 
+/// Why a complaint went straight to the senior-review queue.
+public enum SeniorReviewReason: ProtoEnum {
+    /// Not set.
+    case unspecified // SENIOR_REVIEW_REASON_UNSPECIFIED = 0
+    /// The merchant's complaint privileges are reduced (low accuracy).
+    case reducedPrivileges // SENIOR_REVIEW_REASON_REDUCED_PRIVILEGES = 1
+    /// Filed soon after the buyer's low review of the merchant.
+    case possibleRetaliation // SENIOR_REVIEW_REASON_POSSIBLE_RETALIATION = 2
+    /// A number this build does not know.
+    case UNRECOGNIZED(Int32)
+
+    public static let allCases: [SeniorReviewReason] = [.unspecified, .reducedPrivileges, .possibleRetaliation]
+
+    public init(rawValue: Int32) {
+        switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .reducedPrivileges
+            case 2: self = .possibleRetaliation
+            default: self = .UNRECOGNIZED(rawValue)
+        }
+    }
+
+    public var rawValue: Int32 {
+        switch self {
+            case .unspecified: 0
+            case .reducedPrivileges: 1
+            case .possibleRetaliation: 2
+            case .UNRECOGNIZED(let v): v
+        }
+    }
+
+    public var protoName: String? {
+        switch self {
+            case .unspecified: "SENIOR_REVIEW_REASON_UNSPECIFIED"
+            case .reducedPrivileges: "SENIOR_REVIEW_REASON_REDUCED_PRIVILEGES"
+            case .possibleRetaliation: "SENIOR_REVIEW_REASON_POSSIBLE_RETALIATION"
+            case .UNRECOGNIZED: nil
+        }
+    }
+
+    public init?(protoName: String) {
+        switch protoName {
+            case "SENIOR_REVIEW_REASON_UNSPECIFIED": self = .unspecified
+            case "SENIOR_REVIEW_REASON_REDUCED_PRIVILEGES": self = .reducedPrivileges
+            case "SENIOR_REVIEW_REASON_POSSIBLE_RETALIATION": self = .possibleRetaliation
+            default: return nil
+        }
+    }
+
+    public init(from decoder: any Decoder) throws { self = try Self.decodeProtoJSON(from: decoder) }
+    public func encode(to encoder: any Encoder) throws { try encodeProtoJSON(to: encoder) }
+}
+
 /// Details of an ABNORMAL_REFUND_ONLY complaint.
 public struct AbnormalRefundOnlyDetails: ProtoMessage {
     public static let protoMessageName = "protection.v1.AbnormalRefundOnlyDetails"
@@ -1528,6 +1581,12 @@ public struct Complaint: ProtoMessage {
     public var ruleSetVersion: Int64 = 0
     /// Why the case is in its current state.
     public var explanation: Explanation? = nil
+    /// Why the case went to senior review when it was filed (reduced
+    /// privileges, possible retaliation); empty otherwise.
+    public var seniorReviewReasons: [SeniorReviewReason] = []
+    /// Set when the complaint followed the same buyer's low review of the
+    /// merchant: the review, for the reviewer to weigh.
+    public var retaliation: RetaliationFlag? = nil
     /// Fields this build does not know, kept for re-encoding.
     public var unknownFields = UnknownFields()
 
@@ -1546,6 +1605,24 @@ public struct Complaint: ProtoMessage {
         /// For COMPLAINT_TYPE_FAKE_VOUCHER.
         case fakeVoucher(FakeVoucherDetails)
     }
+}
+
+/// A low review by the same buyer shortly before the complaint.
+public struct RetaliationFlag: ProtoMessage {
+    public static let protoMessageName = "protection.v1.RetaliationFlag"
+
+    /// The review.
+    public var reviewId: String = ""
+    /// Its stars.
+    public var stars: Int32 = 0
+    /// When it was left.
+    public var reviewedAt: ProtoTimestamp? = nil
+    /// The order it was about; empty for a store review.
+    public var orderId: String = ""
+    /// Fields this build does not know, kept for re-encoding.
+    public var unknownFields = UnknownFields()
+
+    public init() {}
 }
 
 /// What filing one complaint type requires of this merchant.
@@ -2121,6 +2198,9 @@ public struct DescribeComplaintTypesResponse: ProtoMessage {
     public var types: [ComplaintTypeRequirement] = []
     /// How stage, score and tier lead to these answers.
     public var explanation: Explanation? = nil
+    /// Complaint accuracy and whether the guardrails reduced the merchant's
+    /// complaint privileges (then new complaints go to senior review).
+    public var complaintPrivileges: ComplaintPrivileges? = nil
     /// Fields this build does not know, kept for re-encoding.
     public var unknownFields = UnknownFields()
 
@@ -3410,9 +3490,19 @@ extension Complaint {
                     if self.explanation == nil { self.explanation = Explanation() }
                     try self.explanation!.decodeMessage(from: &reader)
                     reader.leaveNested(end)
+                case 0x12A:
+                    let end = try reader.enterPacked()
+                    while !reader.isAtEnd { self.seniorReviewReasons.append(SeniorReviewReason(rawValue: try reader.readEnum())) }
+                    reader.leavePacked(end)
+                case 0x128: self.seniorReviewReasons.append(SeniorReviewReason(rawValue: try reader.readEnum()))
+                case 0x132:
+                    let end = try reader.enterNested()
+                    if self.retaliation == nil { self.retaliation = RetaliationFlag() }
+                    try self.retaliation!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
-                        case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36: throw reader.wrongWireType(tag)
+                        case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38: throw reader.wrongWireType(tag)
                         default: try reader.skipUnknown(tag, into: &self.unknownFields)
                     }
             }
@@ -3421,6 +3511,18 @@ extension Complaint {
 
     public func encodeMessage(to writer: inout WireWriter) {
         writer.writeUnknown(self.unknownFields)
+        if let v = self.retaliation {
+            let mark38 = writer.count
+            v.encodeMessage(to: &writer)
+            writer.writeLength(since: mark38)
+            writer.writeTag(0x132)
+        }
+        if !self.seniorReviewReasons.isEmpty {
+            let mark = writer.count
+            for v in self.seniorReviewReasons.reversed() { writer.writeEnum(v.rawValue) }
+            writer.writeLength(since: mark)
+            writer.writeTag(0x12A)
+        }
         if let v = self.explanation {
             let mark36 = writer.count
             v.encodeMessage(to: &writer)
@@ -3709,6 +3811,10 @@ extension Complaint {
                     self.ruleSetVersion = try c.decode(ProtoJSON.Int64Value.self, forKey: key).value
                 case "explanation":
                     self.explanation = try c.decode(Explanation.self, forKey: key)
+                case "seniorReviewReasons", "senior_review_reasons":
+                    self.seniorReviewReasons = try c.decode([ProtoJSON.EnumValue<SeniorReviewReason>].self, forKey: key).map(\.value)
+                case "retaliation":
+                    self.retaliation = try c.decode(RetaliationFlag.self, forKey: key)
                 default: try ProtoJSON.unknownKey(key, in: decoder, message: Self.protoMessageName)
             }
         }
@@ -3823,6 +3929,100 @@ extension Complaint {
         }
         if let v = self.explanation {
             try c.encode(v, forKey: ProtoJSON.Key("explanation"))
+        }
+        if !self.seniorReviewReasons.isEmpty {
+            try c.encode(self.seniorReviewReasons.map { ProtoJSON.EnumValue<SeniorReviewReason>($0) }, forKey: ProtoJSON.Key("seniorReviewReasons"))
+        }
+        if let v = self.retaliation {
+            try c.encode(v, forKey: ProtoJSON.Key("retaliation"))
+        }
+    }
+}
+
+extension RetaliationFlag {
+    public mutating func decodeMessage(from reader: inout WireReader) throws(WireError) {
+        while !reader.isAtEnd {
+            let tag = try reader.readTag()
+            switch tag {
+                case 0xA: self.reviewId = try reader.readString()
+                case 0x10: self.stars = try reader.readInt32()
+                case 0x1A:
+                    let end = try reader.enterNested()
+                    if self.reviewedAt == nil { self.reviewedAt = ProtoTimestamp() }
+                    try self.reviewedAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
+                case 0x22: self.orderId = try reader.readString()
+                default:
+                    switch tag >> 3 {
+                        case 1, 2, 3, 4: throw reader.wrongWireType(tag)
+                        default: try reader.skipUnknown(tag, into: &self.unknownFields)
+                    }
+            }
+        }
+    }
+
+    public func encodeMessage(to writer: inout WireWriter) {
+        writer.writeUnknown(self.unknownFields)
+        if !self.orderId.isEmpty {
+            writer.writeString(self.orderId)
+            writer.writeTag(0x22)
+        }
+        if let v = self.reviewedAt {
+            let mark3 = writer.count
+            v.encodeMessage(to: &writer)
+            writer.writeLength(since: mark3)
+            writer.writeTag(0x1A)
+        }
+        if self.stars != 0 {
+            writer.writeInt32(self.stars)
+            writer.writeTag(0x10)
+        }
+        if !self.reviewId.isEmpty {
+            writer.writeString(self.reviewId)
+            writer.writeTag(0xA)
+        }
+    }
+}
+
+extension RetaliationFlag {
+    public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
+        self.init()
+        try ProtoJSON.checkDepth(decoder)
+        let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
+        for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
+            if try c.decodeNil(forKey: key) { continue }
+            switch key.stringValue {
+                case "reviewId", "review_id":
+                    self.reviewId = try c.decode(String.self, forKey: key)
+                case "stars":
+                    self.stars = try c.decode(ProtoJSON.Int32Value.self, forKey: key).value
+                case "reviewedAt", "reviewed_at":
+                    self.reviewedAt = try c.decode(ProtoTimestamp.self, forKey: key)
+                case "orderId", "order_id":
+                    self.orderId = try c.decode(String.self, forKey: key)
+                default: try ProtoJSON.unknownKey(key, in: decoder, message: Self.protoMessageName)
+            }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: ProtoJSON.Key.self)
+        if !self.reviewId.isEmpty {
+            try c.encode(self.reviewId, forKey: ProtoJSON.Key("reviewId"))
+        }
+        if self.stars != 0 {
+            try c.encode(ProtoJSON.Int32Value(self.stars), forKey: ProtoJSON.Key("stars"))
+        }
+        if let v = self.reviewedAt {
+            try c.encode(v, forKey: ProtoJSON.Key("reviewedAt"))
+        }
+        if !self.orderId.isEmpty {
+            try c.encode(self.orderId, forKey: ProtoJSON.Key("orderId"))
         }
     }
 }
@@ -6678,9 +6878,14 @@ extension DescribeComplaintTypesResponse {
                     if self.explanation == nil { self.explanation = Explanation() }
                     try self.explanation!.decodeMessage(from: &reader)
                     reader.leaveNested(end)
+                case 0x4A:
+                    let end = try reader.enterNested()
+                    if self.complaintPrivileges == nil { self.complaintPrivileges = ComplaintPrivileges() }
+                    try self.complaintPrivileges!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
-                        case 1, 2, 3, 4, 5, 6, 7, 8: throw reader.wrongWireType(tag)
+                        case 1, 2, 3, 4, 5, 6, 7, 8, 9: throw reader.wrongWireType(tag)
                         default: try reader.skipUnknown(tag, into: &self.unknownFields)
                     }
             }
@@ -6689,6 +6894,12 @@ extension DescribeComplaintTypesResponse {
 
     public func encodeMessage(to writer: inout WireWriter) {
         writer.writeUnknown(self.unknownFields)
+        if let v = self.complaintPrivileges {
+            let mark9 = writer.count
+            v.encodeMessage(to: &writer)
+            writer.writeLength(since: mark9)
+            writer.writeTag(0x4A)
+        }
         if let v = self.explanation {
             let mark8 = writer.count
             v.encodeMessage(to: &writer)
@@ -6761,6 +6972,8 @@ extension DescribeComplaintTypesResponse {
                     self.types = try c.decode([ComplaintTypeRequirement].self, forKey: key)
                 case "explanation":
                     self.explanation = try c.decode(Explanation.self, forKey: key)
+                case "complaintPrivileges", "complaint_privileges":
+                    self.complaintPrivileges = try c.decode(ComplaintPrivileges.self, forKey: key)
                 default: try ProtoJSON.unknownKey(key, in: decoder, message: Self.protoMessageName)
             }
         }
@@ -6791,6 +7004,9 @@ extension DescribeComplaintTypesResponse {
         }
         if let v = self.explanation {
             try c.encode(v, forKey: ProtoJSON.Key("explanation"))
+        }
+        if let v = self.complaintPrivileges {
+            try c.encode(v, forKey: ProtoJSON.Key("complaintPrivileges"))
         }
     }
 }

@@ -328,6 +328,58 @@ public struct GetMerchantRightsResponse: ProtoMessage {
     public var manualReviewAlways: Bool = false
     /// Stage, thresholds and score that lead to these rights.
     public var explanation: Explanation? = nil
+    /// Complaint accuracy and whether the guardrails reduced the merchant's
+    /// complaint privileges.
+    public var complaintPrivileges: ComplaintPrivileges? = nil
+    /// Fields this build does not know, kept for re-encoding.
+    public var unknownFields = UnknownFields()
+
+    public init() {}
+}
+
+/// A merchant's complaints decided in the guardrail window (default 180 days).
+public struct ComplaintAccuracy: ProtoMessage {
+    public static let protoMessageName = "protection.v1.ComplaintAccuracy"
+
+    /// The window, ending now.
+    public var window: TimeRange? = nil
+    /// Complaints confirmed or rejected in the window.
+    public var decided: Int32 = 0
+    /// Of those, confirmed.
+    public var confirmed: Int32 = 0
+    /// Of those, rejected (by a reviewer or at the evidence deadline).
+    public var rejected: Int32 = 0
+    /// Of the confirmed, overturned on appeal.
+    public var overturned: Int32 = 0
+    /// (confirmed - overturned) * 10,000 / decided, rounded down; 0 when none
+    /// was decided.
+    public var accuracyBp: Int32 = 0
+    /// True when enough complaints were decided for accuracy to count.
+    public var counts: Bool = false
+    /// Fields this build does not know, kept for re-encoding.
+    public var unknownFields = UnknownFields()
+
+    public init() {}
+}
+
+/// Whether the guardrails reduced a merchant's complaint privileges. Reduced:
+/// new complaints go to senior review and store-limit requests are ignored.
+public struct ComplaintPrivileges: ProtoMessage {
+    public static let protoMessageName = "protection.v1.ComplaintPrivileges"
+
+    /// True while reduced.
+    public var reduced: Bool = false
+    /// When they were reduced; unset when not reduced.
+    public var reducedSince: ProtoTimestamp? = nil
+    /// The figures.
+    public var accuracy: ComplaintAccuracy? = nil
+    /// While reduced: accuracy at or above this restores them (default 6,000).
+    public var restoreAtBp: Int32 = 0
+    /// While reduced: they are restored at this time unless another complaint
+    /// is rejected or overturned first (90 days after the last one).
+    public var cleanUntil: ProtoTimestamp? = nil
+    /// The state, the figures and what restores them, in one sentence.
+    public var sentence: String = ""
     /// Fields this build does not know, kept for re-encoding.
     public var unknownFields = UnknownFields()
 
@@ -1260,9 +1312,14 @@ extension GetMerchantRightsResponse {
                     if self.explanation == nil { self.explanation = Explanation() }
                     try self.explanation!.decodeMessage(from: &reader)
                     reader.leaveNested(end)
+                case 0x62:
+                    let end = try reader.enterNested()
+                    if self.complaintPrivileges == nil { self.complaintPrivileges = ComplaintPrivileges() }
+                    try self.complaintPrivileges!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
-                        case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11: throw reader.wrongWireType(tag)
+                        case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12: throw reader.wrongWireType(tag)
                         default: try reader.skipUnknown(tag, into: &self.unknownFields)
                     }
             }
@@ -1271,6 +1328,12 @@ extension GetMerchantRightsResponse {
 
     public func encodeMessage(to writer: inout WireWriter) {
         writer.writeUnknown(self.unknownFields)
+        if let v = self.complaintPrivileges {
+            let mark12 = writer.count
+            v.encodeMessage(to: &writer)
+            writer.writeLength(since: mark12)
+            writer.writeTag(0x62)
+        }
         if let v = self.explanation {
             let mark11 = writer.count
             v.encodeMessage(to: &writer)
@@ -1367,6 +1430,8 @@ extension GetMerchantRightsResponse {
                     self.manualReviewAlways = try c.decode(Bool.self, forKey: key)
                 case "explanation":
                     self.explanation = try c.decode(Explanation.self, forKey: key)
+                case "complaintPrivileges", "complaint_privileges":
+                    self.complaintPrivileges = try c.decode(ComplaintPrivileges.self, forKey: key)
                 default: try ProtoJSON.unknownKey(key, in: decoder, message: Self.protoMessageName)
             }
         }
@@ -1406,6 +1471,247 @@ extension GetMerchantRightsResponse {
         }
         if let v = self.explanation {
             try c.encode(v, forKey: ProtoJSON.Key("explanation"))
+        }
+        if let v = self.complaintPrivileges {
+            try c.encode(v, forKey: ProtoJSON.Key("complaintPrivileges"))
+        }
+    }
+}
+
+extension ComplaintAccuracy {
+    public mutating func decodeMessage(from reader: inout WireReader) throws(WireError) {
+        while !reader.isAtEnd {
+            let tag = try reader.readTag()
+            switch tag {
+                case 0xA:
+                    let end = try reader.enterNested()
+                    if self.window == nil { self.window = TimeRange() }
+                    try self.window!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
+                case 0x10: self.decided = try reader.readInt32()
+                case 0x18: self.confirmed = try reader.readInt32()
+                case 0x20: self.rejected = try reader.readInt32()
+                case 0x28: self.overturned = try reader.readInt32()
+                case 0x30: self.accuracyBp = try reader.readInt32()
+                case 0x38: self.counts = try reader.readBool()
+                default:
+                    switch tag >> 3 {
+                        case 1, 2, 3, 4, 5, 6, 7: throw reader.wrongWireType(tag)
+                        default: try reader.skipUnknown(tag, into: &self.unknownFields)
+                    }
+            }
+        }
+    }
+
+    public func encodeMessage(to writer: inout WireWriter) {
+        writer.writeUnknown(self.unknownFields)
+        if self.counts {
+            writer.writeBool(self.counts)
+            writer.writeTag(0x38)
+        }
+        if self.accuracyBp != 0 {
+            writer.writeInt32(self.accuracyBp)
+            writer.writeTag(0x30)
+        }
+        if self.overturned != 0 {
+            writer.writeInt32(self.overturned)
+            writer.writeTag(0x28)
+        }
+        if self.rejected != 0 {
+            writer.writeInt32(self.rejected)
+            writer.writeTag(0x20)
+        }
+        if self.confirmed != 0 {
+            writer.writeInt32(self.confirmed)
+            writer.writeTag(0x18)
+        }
+        if self.decided != 0 {
+            writer.writeInt32(self.decided)
+            writer.writeTag(0x10)
+        }
+        if let v = self.window {
+            let mark1 = writer.count
+            v.encodeMessage(to: &writer)
+            writer.writeLength(since: mark1)
+            writer.writeTag(0xA)
+        }
+    }
+}
+
+extension ComplaintAccuracy {
+    public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
+        self.init()
+        try ProtoJSON.checkDepth(decoder)
+        let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
+        for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
+            if try c.decodeNil(forKey: key) { continue }
+            switch key.stringValue {
+                case "window":
+                    self.window = try c.decode(TimeRange.self, forKey: key)
+                case "decided":
+                    self.decided = try c.decode(ProtoJSON.Int32Value.self, forKey: key).value
+                case "confirmed":
+                    self.confirmed = try c.decode(ProtoJSON.Int32Value.self, forKey: key).value
+                case "rejected":
+                    self.rejected = try c.decode(ProtoJSON.Int32Value.self, forKey: key).value
+                case "overturned":
+                    self.overturned = try c.decode(ProtoJSON.Int32Value.self, forKey: key).value
+                case "accuracyBp", "accuracy_bp":
+                    self.accuracyBp = try c.decode(ProtoJSON.Int32Value.self, forKey: key).value
+                case "counts":
+                    self.counts = try c.decode(Bool.self, forKey: key)
+                default: try ProtoJSON.unknownKey(key, in: decoder, message: Self.protoMessageName)
+            }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: ProtoJSON.Key.self)
+        if let v = self.window {
+            try c.encode(v, forKey: ProtoJSON.Key("window"))
+        }
+        if self.decided != 0 {
+            try c.encode(ProtoJSON.Int32Value(self.decided), forKey: ProtoJSON.Key("decided"))
+        }
+        if self.confirmed != 0 {
+            try c.encode(ProtoJSON.Int32Value(self.confirmed), forKey: ProtoJSON.Key("confirmed"))
+        }
+        if self.rejected != 0 {
+            try c.encode(ProtoJSON.Int32Value(self.rejected), forKey: ProtoJSON.Key("rejected"))
+        }
+        if self.overturned != 0 {
+            try c.encode(ProtoJSON.Int32Value(self.overturned), forKey: ProtoJSON.Key("overturned"))
+        }
+        if self.accuracyBp != 0 {
+            try c.encode(ProtoJSON.Int32Value(self.accuracyBp), forKey: ProtoJSON.Key("accuracyBp"))
+        }
+        if self.counts {
+            try c.encode(self.counts, forKey: ProtoJSON.Key("counts"))
+        }
+    }
+}
+
+extension ComplaintPrivileges {
+    public mutating func decodeMessage(from reader: inout WireReader) throws(WireError) {
+        while !reader.isAtEnd {
+            let tag = try reader.readTag()
+            switch tag {
+                case 0x8: self.reduced = try reader.readBool()
+                case 0x12:
+                    let end = try reader.enterNested()
+                    if self.reducedSince == nil { self.reducedSince = ProtoTimestamp() }
+                    try self.reducedSince!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
+                case 0x1A:
+                    let end = try reader.enterNested()
+                    if self.accuracy == nil { self.accuracy = ComplaintAccuracy() }
+                    try self.accuracy!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
+                case 0x20: self.restoreAtBp = try reader.readInt32()
+                case 0x2A:
+                    let end = try reader.enterNested()
+                    if self.cleanUntil == nil { self.cleanUntil = ProtoTimestamp() }
+                    try self.cleanUntil!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
+                case 0x32: self.sentence = try reader.readString()
+                default:
+                    switch tag >> 3 {
+                        case 1, 2, 3, 4, 5, 6: throw reader.wrongWireType(tag)
+                        default: try reader.skipUnknown(tag, into: &self.unknownFields)
+                    }
+            }
+        }
+    }
+
+    public func encodeMessage(to writer: inout WireWriter) {
+        writer.writeUnknown(self.unknownFields)
+        if !self.sentence.isEmpty {
+            writer.writeString(self.sentence)
+            writer.writeTag(0x32)
+        }
+        if let v = self.cleanUntil {
+            let mark5 = writer.count
+            v.encodeMessage(to: &writer)
+            writer.writeLength(since: mark5)
+            writer.writeTag(0x2A)
+        }
+        if self.restoreAtBp != 0 {
+            writer.writeInt32(self.restoreAtBp)
+            writer.writeTag(0x20)
+        }
+        if let v = self.accuracy {
+            let mark3 = writer.count
+            v.encodeMessage(to: &writer)
+            writer.writeLength(since: mark3)
+            writer.writeTag(0x1A)
+        }
+        if let v = self.reducedSince {
+            let mark2 = writer.count
+            v.encodeMessage(to: &writer)
+            writer.writeLength(since: mark2)
+            writer.writeTag(0x12)
+        }
+        if self.reduced {
+            writer.writeBool(self.reduced)
+            writer.writeTag(0x8)
+        }
+    }
+}
+
+extension ComplaintPrivileges {
+    public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
+        self.init()
+        try ProtoJSON.checkDepth(decoder)
+        let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
+        for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
+            if try c.decodeNil(forKey: key) { continue }
+            switch key.stringValue {
+                case "reduced":
+                    self.reduced = try c.decode(Bool.self, forKey: key)
+                case "reducedSince", "reduced_since":
+                    self.reducedSince = try c.decode(ProtoTimestamp.self, forKey: key)
+                case "accuracy":
+                    self.accuracy = try c.decode(ComplaintAccuracy.self, forKey: key)
+                case "restoreAtBp", "restore_at_bp":
+                    self.restoreAtBp = try c.decode(ProtoJSON.Int32Value.self, forKey: key).value
+                case "cleanUntil", "clean_until":
+                    self.cleanUntil = try c.decode(ProtoTimestamp.self, forKey: key)
+                case "sentence":
+                    self.sentence = try c.decode(String.self, forKey: key)
+                default: try ProtoJSON.unknownKey(key, in: decoder, message: Self.protoMessageName)
+            }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: ProtoJSON.Key.self)
+        if self.reduced {
+            try c.encode(self.reduced, forKey: ProtoJSON.Key("reduced"))
+        }
+        if let v = self.reducedSince {
+            try c.encode(v, forKey: ProtoJSON.Key("reducedSince"))
+        }
+        if let v = self.accuracy {
+            try c.encode(v, forKey: ProtoJSON.Key("accuracy"))
+        }
+        if self.restoreAtBp != 0 {
+            try c.encode(ProtoJSON.Int32Value(self.restoreAtBp), forKey: ProtoJSON.Key("restoreAtBp"))
+        }
+        if let v = self.cleanUntil {
+            try c.encode(v, forKey: ProtoJSON.Key("cleanUntil"))
+        }
+        if !self.sentence.isEmpty {
+            try c.encode(self.sentence, forKey: ProtoJSON.Key("sentence"))
         }
     }
 }

@@ -250,6 +250,35 @@ public struct AfterSalesAutoRejectRule: ProtoMessage {
     public init() {}
 }
 
+/// Guardrails against misuse of the complaint tool (ours): a merchant whose
+/// complaints keep failing loses privileges until its accuracy recovers, and
+/// a complaint that follows the buyer's low review goes to senior review.
+public struct GuardrailRules: ProtoMessage {
+    public static let protoMessageName = "protection.v1.GuardrailRules"
+
+    /// Rolling window of the accuracy figures (default 180 days).
+    public var accuracyWindow: ProtoDuration? = nil
+    /// Decided complaints in the window before accuracy counts (default 10).
+    public var minDecided: Int32 = 0
+    /// Accuracy below which privileges are reduced, in basis points, exclusive
+    /// (default 5,000). Accuracy = (confirmed - overturned) / decided.
+    public var reduceBelowBp: Int32 = 0
+    /// Accuracy at or above which reduced privileges are restored (default 6,000).
+    public var restoreAtBp: Int32 = 0
+    /// Time without a rejected or overturned complaint that restores reduced
+    /// privileges (default 90 days).
+    public var cleanPeriod: ProtoDuration? = nil
+    /// A complaint filed within this time after the same buyer's low review of
+    /// the merchant is flagged as possible retaliation (default 7 days).
+    public var retaliationWindow: ProtoDuration? = nil
+    /// Reviews of this many stars or fewer are low (default 2).
+    public var retaliationMaxStars: Int32 = 0
+    /// Fields this build does not know, kept for re-encoding.
+    public var unknownFields = UnknownFields()
+
+    public init() {}
+}
+
 /// The sanction ladder, recomputed whenever the ledger changes.
 public struct SanctionLadder: ProtoMessage {
     public static let protoMessageName = "protection.v1.SanctionLadder"
@@ -481,6 +510,8 @@ public struct RuleSet: ProtoMessage {
     public var experienceScore: ExperienceScoreRules? = nil
     /// Disputes by industry.
     public var disputes: DisputeRules? = nil
+    /// Guardrails against misuse of the complaint tool.
+    public var guardrails: GuardrailRules? = nil
     /// Fields this build does not know, kept for re-encoding.
     public var unknownFields = UnknownFields()
 
@@ -1494,6 +1525,136 @@ extension AfterSalesAutoRejectRule {
         }
         if self.minActivePoints != 0 {
             try c.encode(ProtoJSON.Int32Value(self.minActivePoints), forKey: ProtoJSON.Key("minActivePoints"))
+        }
+    }
+}
+
+extension GuardrailRules {
+    public mutating func decodeMessage(from reader: inout WireReader) throws(WireError) {
+        while !reader.isAtEnd {
+            let tag = try reader.readTag()
+            switch tag {
+                case 0xA:
+                    let end = try reader.enterNested()
+                    if self.accuracyWindow == nil { self.accuracyWindow = ProtoDuration() }
+                    try self.accuracyWindow!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
+                case 0x10: self.minDecided = try reader.readInt32()
+                case 0x18: self.reduceBelowBp = try reader.readInt32()
+                case 0x20: self.restoreAtBp = try reader.readInt32()
+                case 0x2A:
+                    let end = try reader.enterNested()
+                    if self.cleanPeriod == nil { self.cleanPeriod = ProtoDuration() }
+                    try self.cleanPeriod!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
+                case 0x32:
+                    let end = try reader.enterNested()
+                    if self.retaliationWindow == nil { self.retaliationWindow = ProtoDuration() }
+                    try self.retaliationWindow!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
+                case 0x38: self.retaliationMaxStars = try reader.readInt32()
+                default:
+                    switch tag >> 3 {
+                        case 1, 2, 3, 4, 5, 6, 7: throw reader.wrongWireType(tag)
+                        default: try reader.skipUnknown(tag, into: &self.unknownFields)
+                    }
+            }
+        }
+    }
+
+    public func encodeMessage(to writer: inout WireWriter) {
+        writer.writeUnknown(self.unknownFields)
+        if self.retaliationMaxStars != 0 {
+            writer.writeInt32(self.retaliationMaxStars)
+            writer.writeTag(0x38)
+        }
+        if let v = self.retaliationWindow {
+            let mark6 = writer.count
+            v.encodeMessage(to: &writer)
+            writer.writeLength(since: mark6)
+            writer.writeTag(0x32)
+        }
+        if let v = self.cleanPeriod {
+            let mark5 = writer.count
+            v.encodeMessage(to: &writer)
+            writer.writeLength(since: mark5)
+            writer.writeTag(0x2A)
+        }
+        if self.restoreAtBp != 0 {
+            writer.writeInt32(self.restoreAtBp)
+            writer.writeTag(0x20)
+        }
+        if self.reduceBelowBp != 0 {
+            writer.writeInt32(self.reduceBelowBp)
+            writer.writeTag(0x18)
+        }
+        if self.minDecided != 0 {
+            writer.writeInt32(self.minDecided)
+            writer.writeTag(0x10)
+        }
+        if let v = self.accuracyWindow {
+            let mark1 = writer.count
+            v.encodeMessage(to: &writer)
+            writer.writeLength(since: mark1)
+            writer.writeTag(0xA)
+        }
+    }
+}
+
+extension GuardrailRules {
+    public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
+        self.init()
+        try ProtoJSON.checkDepth(decoder)
+        let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
+        for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
+            if try c.decodeNil(forKey: key) { continue }
+            switch key.stringValue {
+                case "accuracyWindow", "accuracy_window":
+                    self.accuracyWindow = try c.decode(ProtoDuration.self, forKey: key)
+                case "minDecided", "min_decided":
+                    self.minDecided = try c.decode(ProtoJSON.Int32Value.self, forKey: key).value
+                case "reduceBelowBp", "reduce_below_bp":
+                    self.reduceBelowBp = try c.decode(ProtoJSON.Int32Value.self, forKey: key).value
+                case "restoreAtBp", "restore_at_bp":
+                    self.restoreAtBp = try c.decode(ProtoJSON.Int32Value.self, forKey: key).value
+                case "cleanPeriod", "clean_period":
+                    self.cleanPeriod = try c.decode(ProtoDuration.self, forKey: key)
+                case "retaliationWindow", "retaliation_window":
+                    self.retaliationWindow = try c.decode(ProtoDuration.self, forKey: key)
+                case "retaliationMaxStars", "retaliation_max_stars":
+                    self.retaliationMaxStars = try c.decode(ProtoJSON.Int32Value.self, forKey: key).value
+                default: try ProtoJSON.unknownKey(key, in: decoder, message: Self.protoMessageName)
+            }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: ProtoJSON.Key.self)
+        if let v = self.accuracyWindow {
+            try c.encode(v, forKey: ProtoJSON.Key("accuracyWindow"))
+        }
+        if self.minDecided != 0 {
+            try c.encode(ProtoJSON.Int32Value(self.minDecided), forKey: ProtoJSON.Key("minDecided"))
+        }
+        if self.reduceBelowBp != 0 {
+            try c.encode(ProtoJSON.Int32Value(self.reduceBelowBp), forKey: ProtoJSON.Key("reduceBelowBp"))
+        }
+        if self.restoreAtBp != 0 {
+            try c.encode(ProtoJSON.Int32Value(self.restoreAtBp), forKey: ProtoJSON.Key("restoreAtBp"))
+        }
+        if let v = self.cleanPeriod {
+            try c.encode(v, forKey: ProtoJSON.Key("cleanPeriod"))
+        }
+        if let v = self.retaliationWindow {
+            try c.encode(v, forKey: ProtoJSON.Key("retaliationWindow"))
+        }
+        if self.retaliationMaxStars != 0 {
+            try c.encode(ProtoJSON.Int32Value(self.retaliationMaxStars), forKey: ProtoJSON.Key("retaliationMaxStars"))
         }
     }
 }
@@ -2569,9 +2730,14 @@ extension RuleSet {
                     if self.disputes == nil { self.disputes = DisputeRules() }
                     try self.disputes!.decodeMessage(from: &reader)
                     reader.leaveNested(end)
+                case 0x7A:
+                    let end = try reader.enterNested()
+                    if self.guardrails == nil { self.guardrails = GuardrailRules() }
+                    try self.guardrails!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
-                        case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14: throw reader.wrongWireType(tag)
+                        case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15: throw reader.wrongWireType(tag)
                         default: try reader.skipUnknown(tag, into: &self.unknownFields)
                     }
             }
@@ -2580,6 +2746,12 @@ extension RuleSet {
 
     public func encodeMessage(to writer: inout WireWriter) {
         writer.writeUnknown(self.unknownFields)
+        if let v = self.guardrails {
+            let mark15 = writer.count
+            v.encodeMessage(to: &writer)
+            writer.writeLength(since: mark15)
+            writer.writeTag(0x7A)
+        }
         if let v = self.disputes {
             let mark14 = writer.count
             v.encodeMessage(to: &writer)
@@ -2702,6 +2874,8 @@ extension RuleSet {
                     self.experienceScore = try c.decode(ExperienceScoreRules.self, forKey: key)
                 case "disputes":
                     self.disputes = try c.decode(DisputeRules.self, forKey: key)
+                case "guardrails":
+                    self.guardrails = try c.decode(GuardrailRules.self, forKey: key)
                 default: try ProtoJSON.unknownKey(key, in: decoder, message: Self.protoMessageName)
             }
         }
@@ -2750,6 +2924,9 @@ extension RuleSet {
         }
         if let v = self.disputes {
             try c.encode(v, forKey: ProtoJSON.Key("disputes"))
+        }
+        if let v = self.guardrails {
+            try c.encode(v, forKey: ProtoJSON.Key("guardrails"))
         }
     }
 }

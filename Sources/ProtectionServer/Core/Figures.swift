@@ -57,6 +57,30 @@ extension ServerCore {
         return try await storeCall { try await store.complaints(query) }
     }
 
+    /// Every complaint of a merchant that was decided (confirmed or rejected, then
+    /// perhaps appealed): what the guardrails count.
+    func decidedComplaints(merchantID: String) async throws -> [Complaint] {
+        var query = ComplaintQuery()
+        query.merchantID = merchantID
+        query.states = [.confirmed, .rejected, .appealed, .upheld, .overturned]
+        query.page = PageRequest(limit: 100_000)
+        return try await storeCall { try await store.complaints(query) }
+    }
+
+    /// What the guardrails read when `buyerID` is complained about by `merchantID`
+    /// at `time`: the merchant's decided complaints and the buyer's reviews of it
+    /// in the retaliation window.
+    func guardrailHistory(buyerID: String, merchantID: String, at time: ProtoTimestamp, ruleSet: RuleSet) async throws
+        -> GuardrailHistory
+    {
+        let complaints = try await decidedComplaints(merchantID: merchantID)
+        let start = OrderRates.windowStart(ruleSet.guardrails?.retaliationWindow, before: time)
+        let reviews = try await storeCall {
+            try await store.reviews(buyerID: buyerID, merchantID: merchantID, reviewed: TimeWindow(from: start.seconds, until: time.seconds + 1))
+        }
+        return GuardrailHistory(buyerID: buyerID, merchantID: merchantID, merchantComplaints: complaints, buyerReviews: reviews)
+    }
+
     /// The cases complaints stand for, each judged by the rule set it was filed under.
     func cases(_ complaints: [Complaint]) -> [ConfirmedCase] {
         complaints.compactMap { ConfirmedCase(complaint: $0, ruleSet: catalog.judging(version: $0.ruleSetVersion, at: $0.filedAt)) }

@@ -70,6 +70,12 @@ enum FactValidation {
             require(!price.itemId.isEmpty, "reference_price.item_id", "is required")
             amount(price.price, "reference_price.price")
             require(price.observedAt != nil, "reference_price.observed_at", "is required")
+        case .review(let review):
+            require(!review.reviewId.isEmpty, "review.review_id", "is required")
+            require(!review.buyerId.isEmpty, "review.buyer_id", "is required")
+            require(!review.merchantId.isEmpty, "review.merchant_id", "is required")
+            require((1...5).contains(review.stars), "review.stars", "must be 1 to 5 (is \(review.stars))")
+            require(review.reviewedAt != nil, "review.reviewed_at", "is required")
         }
         return problems
     }

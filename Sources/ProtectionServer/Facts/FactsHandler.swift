@@ -151,6 +151,7 @@ extension Fact {
         case .merchant(let fact): (fact.merchantId, "")
         case .order(let fact): (fact.merchantId, fact.buyerId)
         case .referencePrice(let fact): (fact.merchantId, "")
+        case .review(let fact): (fact.merchantId, fact.buyerId)
         default: ("", "")
         }
     }

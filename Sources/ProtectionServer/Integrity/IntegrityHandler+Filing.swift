@@ -41,7 +41,10 @@ extension IntegrityHandler {
 
         let ruleSet = core.catalog.inForce(at: filedAt)
         let score = try await core.experienceScore(merchantID: order.merchantId, at: filedAt, ruleSet: ruleSet).scoreMilli
-        let decision = ComplaintFiling.decide(request, merchantScoreMilli: score, ruleSet: ruleSet, now: filedAt)
+        let history = try await core.guardrailHistory(
+            buyerID: order.buyerId, merchantID: order.merchantId, at: filedAt, ruleSet: ruleSet)
+        let decision = ComplaintFiling.decide(
+            request, merchantScoreMilli: score, history: history, ruleSet: ruleSet, now: filedAt)
         if let refusal = decision.refusal { throw ServiceError.refusal(refusal) }
 
         let orderKey = "order/\(order.orderId)"
@@ -67,6 +70,8 @@ extension IntegrityHandler {
         complaint.filedBy = mutation.caller.actor
         complaint.ruleSetVersion = ruleSet.version
         complaint.explanation = decision.explanation
+        complaint.seniorReviewReasons = decision.seniorReviewReasons
+        complaint.retaliation = decision.retaliation
         complaint = ComplaintLifecycle.filed(complaint, at: filedAt, ruleSet: ruleSet)
         let (complaintGuard, entry, stored) = Self.change(
             from: nil, to: complaint, .created, reason: decision.explanation.summary, mutation: mutation,
@@ -189,7 +194,9 @@ extension IntegrityHandler {
         let now = core.clock.now()
         let ruleSet = core.catalog.inForce(at: now)
         let score = try await core.experienceScore(merchantID: merchantID, at: now, ruleSet: ruleSet).scoreMilli
-        return MerchantRights.complaintTypes(merchantID: merchantID, scoreMilli: score, ruleSet: ruleSet, now: now)
+        let complaints = try await core.decidedComplaints(merchantID: merchantID)
+        return MerchantRights.complaintTypes(
+            merchantID: merchantID, scoreMilli: score, complaints: complaints, ruleSet: ruleSet, now: now)
     }
 }
 

@@ -22,9 +22,10 @@ public struct MerchantHandler: MerchantService.Handler {
         let ruleSet = core.catalog.inForce(at: now)
         let merchant = try await core.requireMerchant(merchantID)
         let score = try await core.experienceScore(merchantID: merchantID, at: now, ruleSet: ruleSet).scoreMilli
+        let complaints = try await core.decidedComplaints(merchantID: merchantID)
         return MerchantRights.rights(
             merchantID: merchantID, platform: merchant.fact.platform, industry: merchant.fact.industry, scoreMilli: score,
-            ruleSet: ruleSet, now: now)
+            complaints: complaints, ruleSet: ruleSet, now: now)
     }
 
     public func explainExperienceScore(_ request: ExplainExperienceScoreRequest, context: ServerContext) async throws

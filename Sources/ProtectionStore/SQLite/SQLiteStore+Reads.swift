@@ -216,6 +216,14 @@ extension SQLiteStore {
         }
     }
 
+    public func reviews(buyerID: String, merchantID: String, reviewed: TimeWindow) async throws -> [ReviewFact] {
+        var filter = Filter("kind = 'review' AND buyer_id = ? AND merchant_id = ?", [buyerID, merchantID])
+        filter.window("time", reviewed)
+        return try await factBodies("SELECT body FROM facts\(filter.sql)", filter.statementArguments) {
+            if case .review(let value) = $0.payload { value } else { nil }
+        }
+    }
+
     // MARK: Complaints
 
     public func complaint(id: String) async throws -> Complaint? {

@@ -186,6 +186,7 @@ extension StoredRecord {
         case .returnShipment(let s): order = s.orderId; time = seconds(s.shippedAt)
         case .promotion(let p): time = seconds(p.startsAt); end = seconds(p.endsAt)
         case .referencePrice(let p): merchant = p.merchantId; item = p.itemId; time = seconds(p.observedAt)
+        case .review(let r): merchant = r.merchantId; buyer = r.buyerId; order = r.orderId; time = seconds(r.reviewedAt)
         case nil: break
         }
         return RecordRow(table: "facts", keys: ["kind", "id"], columns: [

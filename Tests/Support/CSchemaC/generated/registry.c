@@ -74,6 +74,8 @@ const ProtobufCMessageDescriptor *const schema_c_registry[] = {
     &protection__v1__clock_rules__descriptor, // protection.v1.ClockRules
     &protection__v1__complaint__descriptor, // protection.v1.Complaint
     &protection__v1__complaint__affected_quantity_by_item_id_entry__descriptor, // protection.v1.Complaint.AffectedQuantityByItemIdEntry
+    &protection__v1__complaint_accuracy__descriptor, // protection.v1.ComplaintAccuracy
+    &protection__v1__complaint_privileges__descriptor, // protection.v1.ComplaintPrivileges
     &protection__v1__complaint_type_requirement__descriptor, // protection.v1.ComplaintTypeRequirement
     &protection__v1__complaint_type_rule__descriptor, // protection.v1.ComplaintTypeRule
     &protection__v1__consequence__descriptor, // protection.v1.Consequence
@@ -142,6 +144,7 @@ const ProtobufCMessageDescriptor *const schema_c_registry[] = {
     &protection__v1__get_return_insurance_enrollment_response__descriptor, // protection.v1.GetReturnInsuranceEnrollmentResponse
     &protection__v1__get_rule_set_request__descriptor, // protection.v1.GetRuleSetRequest
     &protection__v1__get_rule_set_response__descriptor, // protection.v1.GetRuleSetResponse
+    &protection__v1__guardrail_rules__descriptor, // protection.v1.GuardrailRules
     &protection__v1__import_complaints_request__descriptor, // protection.v1.ImportComplaintsRequest
     &protection__v1__import_complaints_request__affected_quantity_by_item_id_entry__descriptor, // protection.v1.ImportComplaintsRequest.AffectedQuantityByItemIdEntry
     &protection__v1__import_complaints_response__descriptor, // protection.v1.ImportComplaintsResponse
@@ -219,12 +222,14 @@ const ProtobufCMessageDescriptor *const schema_c_registry[] = {
     &protection__v1__report_facts_response__descriptor, // protection.v1.ReportFactsResponse
     &protection__v1__report_price_error_request__descriptor, // protection.v1.ReportPriceErrorRequest
     &protection__v1__report_price_error_response__descriptor, // protection.v1.ReportPriceErrorResponse
+    &protection__v1__retaliation_flag__descriptor, // protection.v1.RetaliationFlag
     &protection__v1__return_insurance_claim__descriptor, // protection.v1.ReturnInsuranceClaim
     &protection__v1__return_insurance_enrollment__descriptor, // protection.v1.ReturnInsuranceEnrollment
     &protection__v1__return_risk_rules__descriptor, // protection.v1.ReturnRiskRules
     &protection__v1__return_shipment_fact__descriptor, // protection.v1.ReturnShipmentFact
     &protection__v1__return_swap_details__descriptor, // protection.v1.ReturnSwapDetails
     &protection__v1__review_decision__descriptor, // protection.v1.ReviewDecision
+    &protection__v1__review_fact__descriptor, // protection.v1.ReviewFact
     &protection__v1__revoke_token_request__descriptor, // protection.v1.RevokeTokenRequest
     &protection__v1__revoke_token_response__descriptor, // protection.v1.RevokeTokenResponse
     &protection__v1__risk_factor__descriptor, // protection.v1.RiskFactor

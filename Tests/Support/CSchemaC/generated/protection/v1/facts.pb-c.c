@@ -412,6 +412,51 @@ void   protection__v1__reference_price_fact__free_unpacked
   assert(message->base.descriptor == &protection__v1__reference_price_fact__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   protection__v1__review_fact__init
+                     (Protection__V1__ReviewFact         *message)
+{
+  static const Protection__V1__ReviewFact init_value = PROTECTION__V1__REVIEW_FACT__INIT;
+  *message = init_value;
+}
+size_t protection__v1__review_fact__get_packed_size
+                     (const Protection__V1__ReviewFact *message)
+{
+  assert(message->base.descriptor == &protection__v1__review_fact__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t protection__v1__review_fact__pack
+                     (const Protection__V1__ReviewFact *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &protection__v1__review_fact__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t protection__v1__review_fact__pack_to_buffer
+                     (const Protection__V1__ReviewFact *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &protection__v1__review_fact__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Protection__V1__ReviewFact *
+       protection__v1__review_fact__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Protection__V1__ReviewFact *)
+     protobuf_c_message_unpack (&protection__v1__review_fact__descriptor,
+                                allocator, len, data);
+}
+void   protection__v1__review_fact__free_unpacked
+                     (Protection__V1__ReviewFact *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &protection__v1__review_fact__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   protection__v1__fact__init
                      (Protection__V1__Fact         *message)
 {
@@ -1804,7 +1849,110 @@ const ProtobufCMessageDescriptor protection__v1__reference_price_fact__descripto
   (ProtobufCMessageInit) protection__v1__reference_price_fact__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor protection__v1__fact__field_descriptors[10] =
+static const ProtobufCFieldDescriptor protection__v1__review_fact__field_descriptors[6] =
+{
+  {
+    "review_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__ReviewFact, review_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "buyer_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__ReviewFact, buyer_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "merchant_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__ReviewFact, merchant_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "order_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__ReviewFact, order_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "stars",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__ReviewFact, stars),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reviewed_at",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__ReviewFact, reviewed_at),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned protection__v1__review_fact__field_indices_by_name[] = {
+  1,   /* field[1] = buyer_id */
+  2,   /* field[2] = merchant_id */
+  3,   /* field[3] = order_id */
+  0,   /* field[0] = review_id */
+  5,   /* field[5] = reviewed_at */
+  4,   /* field[4] = stars */
+};
+static const ProtobufCIntRange protection__v1__review_fact__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor protection__v1__review_fact__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "protection.v1.ReviewFact",
+  "ReviewFact",
+  "Protection__V1__ReviewFact",
+  "protection.v1",
+  sizeof(Protection__V1__ReviewFact),
+  6,
+  protection__v1__review_fact__field_descriptors,
+  protection__v1__review_fact__field_indices_by_name,
+  1,  protection__v1__review_fact__number_ranges,
+  (ProtobufCMessageInit) protection__v1__review_fact__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor protection__v1__fact__field_descriptors[11] =
 {
   {
     "source_service",
@@ -1926,6 +2074,18 @@ static const ProtobufCFieldDescriptor protection__v1__fact__field_descriptors[10
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "review",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Protection__V1__Fact, payload_case),
+    offsetof(Protection__V1__Fact, review),
+    &protection__v1__review_fact__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned protection__v1__fact__field_indices_by_name[] = {
   5,   /* field[5] = after_sales_request */
@@ -1936,13 +2096,14 @@ static const unsigned protection__v1__fact__field_indices_by_name[] = {
   9,   /* field[9] = reference_price */
   6,   /* field[6] = refund */
   7,   /* field[7] = return_shipment */
+  10,   /* field[10] = review */
   1,   /* field[1] = source_revision */
   0,   /* field[0] = source_service */
 };
 static const ProtobufCIntRange protection__v1__fact__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 10 }
+  { 0, 11 }
 };
 const ProtobufCMessageDescriptor protection__v1__fact__descriptor =
 {
@@ -1952,7 +2113,7 @@ const ProtobufCMessageDescriptor protection__v1__fact__descriptor =
   "Protection__V1__Fact",
   "protection.v1",
   sizeof(Protection__V1__Fact),
-  10,
+  11,
   protection__v1__fact__field_descriptors,
   protection__v1__fact__field_indices_by_name,
   1,  protection__v1__fact__number_ranges,

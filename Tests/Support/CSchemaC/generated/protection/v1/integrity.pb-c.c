@@ -418,6 +418,51 @@ void   protection__v1__complaint__free_unpacked
   assert(message->base.descriptor == &protection__v1__complaint__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   protection__v1__retaliation_flag__init
+                     (Protection__V1__RetaliationFlag         *message)
+{
+  static const Protection__V1__RetaliationFlag init_value = PROTECTION__V1__RETALIATION_FLAG__INIT;
+  *message = init_value;
+}
+size_t protection__v1__retaliation_flag__get_packed_size
+                     (const Protection__V1__RetaliationFlag *message)
+{
+  assert(message->base.descriptor == &protection__v1__retaliation_flag__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t protection__v1__retaliation_flag__pack
+                     (const Protection__V1__RetaliationFlag *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &protection__v1__retaliation_flag__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t protection__v1__retaliation_flag__pack_to_buffer
+                     (const Protection__V1__RetaliationFlag *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &protection__v1__retaliation_flag__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Protection__V1__RetaliationFlag *
+       protection__v1__retaliation_flag__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Protection__V1__RetaliationFlag *)
+     protobuf_c_message_unpack (&protection__v1__retaliation_flag__descriptor,
+                                allocator, len, data);
+}
+void   protection__v1__retaliation_flag__free_unpacked
+                     (Protection__V1__RetaliationFlag *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &protection__v1__retaliation_flag__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   protection__v1__complaint_type_requirement__init
                      (Protection__V1__ComplaintTypeRequirement         *message)
 {
@@ -3239,7 +3284,7 @@ const ProtobufCMessageDescriptor protection__v1__complaint__affected_quantity_by
   (ProtobufCMessageInit) protection__v1__complaint__affected_quantity_by_item_id_entry__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor protection__v1__complaint__field_descriptors[36] =
+static const ProtobufCFieldDescriptor protection__v1__complaint__field_descriptors[38] =
 {
   {
     "complaint_id",
@@ -3673,6 +3718,30 @@ static const ProtobufCFieldDescriptor protection__v1__complaint__field_descripto
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "senior_review_reasons",
+    37,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_ENUM,
+    offsetof(Protection__V1__Complaint, n_senior_review_reasons),
+    offsetof(Protection__V1__Complaint, senior_review_reasons),
+    &protection__v1__senior_review_reason__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "retaliation",
+    38,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__Complaint, retaliation),
+    &protection__v1__retaliation_flag__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned protection__v1__complaint__field_indices_by_name[] = {
   8,   /* field[8] = abnormal_refund_only */
@@ -3700,11 +3769,13 @@ static const unsigned protection__v1__complaint__field_indices_by_name[] = {
   17,   /* field[17] = merchant_tier_at_filing */
   1,   /* field[1] = order_id */
   28,   /* field[28] = requested_evidence */
+  37,   /* field[37] = retaliation */
   9,   /* field[9] = return_swap */
   23,   /* field[23] = review_due_at */
   33,   /* field[33] = revision */
   34,   /* field[34] = rule_set_version */
   32,   /* field[32] = sanction_ids */
+  36,   /* field[36] = senior_review_reasons */
   6,   /* field[6] = source */
   5,   /* field[5] = state */
   15,   /* field[15] = statement */
@@ -3715,7 +3786,7 @@ static const unsigned protection__v1__complaint__field_indices_by_name[] = {
 static const ProtobufCIntRange protection__v1__complaint__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 36 }
+  { 0, 38 }
 };
 const ProtobufCMessageDescriptor protection__v1__complaint__descriptor =
 {
@@ -3725,11 +3796,88 @@ const ProtobufCMessageDescriptor protection__v1__complaint__descriptor =
   "Protection__V1__Complaint",
   "protection.v1",
   sizeof(Protection__V1__Complaint),
-  36,
+  38,
   protection__v1__complaint__field_descriptors,
   protection__v1__complaint__field_indices_by_name,
   1,  protection__v1__complaint__number_ranges,
   (ProtobufCMessageInit) protection__v1__complaint__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor protection__v1__retaliation_flag__field_descriptors[4] =
+{
+  {
+    "review_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__RetaliationFlag, review_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "stars",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__RetaliationFlag, stars),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reviewed_at",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__RetaliationFlag, reviewed_at),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "order_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__RetaliationFlag, order_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned protection__v1__retaliation_flag__field_indices_by_name[] = {
+  3,   /* field[3] = order_id */
+  0,   /* field[0] = review_id */
+  2,   /* field[2] = reviewed_at */
+  1,   /* field[1] = stars */
+};
+static const ProtobufCIntRange protection__v1__retaliation_flag__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor protection__v1__retaliation_flag__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "protection.v1.RetaliationFlag",
+  "RetaliationFlag",
+  "Protection__V1__RetaliationFlag",
+  "protection.v1",
+  sizeof(Protection__V1__RetaliationFlag),
+  4,
+  protection__v1__retaliation_flag__field_descriptors,
+  protection__v1__retaliation_flag__field_indices_by_name,
+  1,  protection__v1__retaliation_flag__number_ranges,
+  (ProtobufCMessageInit) protection__v1__retaliation_flag__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor protection__v1__complaint_type_requirement__field_descriptors[7] =
@@ -6160,7 +6308,7 @@ const ProtobufCMessageDescriptor protection__v1__describe_complaint_types_reques
   (ProtobufCMessageInit) protection__v1__describe_complaint_types_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor protection__v1__describe_complaint_types_response__field_descriptors[8] =
+static const ProtobufCFieldDescriptor protection__v1__describe_complaint_types_response__field_descriptors[9] =
 {
   {
     "merchant_id",
@@ -6258,8 +6406,21 @@ static const ProtobufCFieldDescriptor protection__v1__describe_complaint_types_r
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "complaint_privileges",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__DescribeComplaintTypesResponse, complaint_privileges),
+    &protection__v1__complaint_privileges__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned protection__v1__describe_complaint_types_response__field_indices_by_name[] = {
+  8,   /* field[8] = complaint_privileges */
   2,   /* field[2] = experience_score_milli */
   7,   /* field[7] = explanation */
   5,   /* field[5] = manual_review_always */
@@ -6272,7 +6433,7 @@ static const unsigned protection__v1__describe_complaint_types_response__field_i
 static const ProtobufCIntRange protection__v1__describe_complaint_types_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 8 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor protection__v1__describe_complaint_types_response__descriptor =
 {
@@ -6282,7 +6443,7 @@ const ProtobufCMessageDescriptor protection__v1__describe_complaint_types_respon
   "Protection__V1__DescribeComplaintTypesResponse",
   "protection.v1",
   sizeof(Protection__V1__DescribeComplaintTypesResponse),
-  8,
+  9,
   protection__v1__describe_complaint_types_response__field_descriptors,
   protection__v1__describe_complaint_types_response__field_indices_by_name,
   1,  protection__v1__describe_complaint_types_response__number_ranges,
@@ -8153,6 +8314,36 @@ const ProtobufCEnumDescriptor protection__v1__import_item_status__descriptor =
   protection__v1__import_item_status__enum_values_by_name,
   1,
   protection__v1__import_item_status__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue protection__v1__senior_review_reason__enum_values_by_number[3] =
+{
+  { "SENIOR_REVIEW_REASON_UNSPECIFIED", "PROTECTION__V1__SENIOR_REVIEW_REASON__SENIOR_REVIEW_REASON_UNSPECIFIED", 0 },
+  { "SENIOR_REVIEW_REASON_REDUCED_PRIVILEGES", "PROTECTION__V1__SENIOR_REVIEW_REASON__SENIOR_REVIEW_REASON_REDUCED_PRIVILEGES", 1 },
+  { "SENIOR_REVIEW_REASON_POSSIBLE_RETALIATION", "PROTECTION__V1__SENIOR_REVIEW_REASON__SENIOR_REVIEW_REASON_POSSIBLE_RETALIATION", 2 },
+};
+static const ProtobufCIntRange protection__v1__senior_review_reason__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex protection__v1__senior_review_reason__enum_values_by_name[3] =
+{
+  { "SENIOR_REVIEW_REASON_POSSIBLE_RETALIATION", 2 },
+  { "SENIOR_REVIEW_REASON_REDUCED_PRIVILEGES", 1 },
+  { "SENIOR_REVIEW_REASON_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor protection__v1__senior_review_reason__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "protection.v1.SeniorReviewReason",
+  "SeniorReviewReason",
+  "Protection__V1__SeniorReviewReason",
+  "protection.v1",
+  3,
+  protection__v1__senior_review_reason__enum_values_by_number,
+  3,
+  protection__v1__senior_review_reason__enum_values_by_name,
+  1,
+  protection__v1__senior_review_reason__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
 static const ProtobufCMethodDescriptor protection__v1__integrity_service__method_descriptors[17] =

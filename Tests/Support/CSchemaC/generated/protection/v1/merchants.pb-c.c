@@ -412,6 +412,96 @@ void   protection__v1__get_merchant_rights_response__free_unpacked
   assert(message->base.descriptor == &protection__v1__get_merchant_rights_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   protection__v1__complaint_accuracy__init
+                     (Protection__V1__ComplaintAccuracy         *message)
+{
+  static const Protection__V1__ComplaintAccuracy init_value = PROTECTION__V1__COMPLAINT_ACCURACY__INIT;
+  *message = init_value;
+}
+size_t protection__v1__complaint_accuracy__get_packed_size
+                     (const Protection__V1__ComplaintAccuracy *message)
+{
+  assert(message->base.descriptor == &protection__v1__complaint_accuracy__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t protection__v1__complaint_accuracy__pack
+                     (const Protection__V1__ComplaintAccuracy *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &protection__v1__complaint_accuracy__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t protection__v1__complaint_accuracy__pack_to_buffer
+                     (const Protection__V1__ComplaintAccuracy *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &protection__v1__complaint_accuracy__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Protection__V1__ComplaintAccuracy *
+       protection__v1__complaint_accuracy__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Protection__V1__ComplaintAccuracy *)
+     protobuf_c_message_unpack (&protection__v1__complaint_accuracy__descriptor,
+                                allocator, len, data);
+}
+void   protection__v1__complaint_accuracy__free_unpacked
+                     (Protection__V1__ComplaintAccuracy *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &protection__v1__complaint_accuracy__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   protection__v1__complaint_privileges__init
+                     (Protection__V1__ComplaintPrivileges         *message)
+{
+  static const Protection__V1__ComplaintPrivileges init_value = PROTECTION__V1__COMPLAINT_PRIVILEGES__INIT;
+  *message = init_value;
+}
+size_t protection__v1__complaint_privileges__get_packed_size
+                     (const Protection__V1__ComplaintPrivileges *message)
+{
+  assert(message->base.descriptor == &protection__v1__complaint_privileges__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t protection__v1__complaint_privileges__pack
+                     (const Protection__V1__ComplaintPrivileges *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &protection__v1__complaint_privileges__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t protection__v1__complaint_privileges__pack_to_buffer
+                     (const Protection__V1__ComplaintPrivileges *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &protection__v1__complaint_privileges__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Protection__V1__ComplaintPrivileges *
+       protection__v1__complaint_privileges__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Protection__V1__ComplaintPrivileges *)
+     protobuf_c_message_unpack (&protection__v1__complaint_privileges__descriptor,
+                                allocator, len, data);
+}
+void   protection__v1__complaint_privileges__free_unpacked
+                     (Protection__V1__ComplaintPrivileges *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &protection__v1__complaint_privileges__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   protection__v1__explain_experience_score_request__init
                      (Protection__V1__ExplainExperienceScoreRequest         *message)
 {
@@ -1325,7 +1415,7 @@ const ProtobufCMessageDescriptor protection__v1__get_merchant_rights_request__de
   (ProtobufCMessageInit) protection__v1__get_merchant_rights_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor protection__v1__get_merchant_rights_response__field_descriptors[11] =
+static const ProtobufCFieldDescriptor protection__v1__get_merchant_rights_response__field_descriptors[12] =
 {
   {
     "merchant_id",
@@ -1459,8 +1549,21 @@ static const ProtobufCFieldDescriptor protection__v1__get_merchant_rights_respon
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "complaint_privileges",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__GetMerchantRightsResponse, complaint_privileges),
+    &protection__v1__complaint_privileges__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned protection__v1__get_merchant_rights_response__field_indices_by_name[] = {
+  11,   /* field[11] = complaint_privileges */
   3,   /* field[3] = experience_score_milli */
   10,   /* field[10] = explanation */
   7,   /* field[7] = fileable_types */
@@ -1476,7 +1579,7 @@ static const unsigned protection__v1__get_merchant_rights_response__field_indice
 static const ProtobufCIntRange protection__v1__get_merchant_rights_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 11 }
+  { 0, 12 }
 };
 const ProtobufCMessageDescriptor protection__v1__get_merchant_rights_response__descriptor =
 {
@@ -1486,11 +1589,230 @@ const ProtobufCMessageDescriptor protection__v1__get_merchant_rights_response__d
   "Protection__V1__GetMerchantRightsResponse",
   "protection.v1",
   sizeof(Protection__V1__GetMerchantRightsResponse),
-  11,
+  12,
   protection__v1__get_merchant_rights_response__field_descriptors,
   protection__v1__get_merchant_rights_response__field_indices_by_name,
   1,  protection__v1__get_merchant_rights_response__number_ranges,
   (ProtobufCMessageInit) protection__v1__get_merchant_rights_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor protection__v1__complaint_accuracy__field_descriptors[7] =
+{
+  {
+    "window",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__ComplaintAccuracy, window),
+    &protection__v1__time_range__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "decided",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__ComplaintAccuracy, decided),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "confirmed",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__ComplaintAccuracy, confirmed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rejected",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__ComplaintAccuracy, rejected),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "overturned",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__ComplaintAccuracy, overturned),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "accuracy_bp",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__ComplaintAccuracy, accuracy_bp),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "counts",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__ComplaintAccuracy, counts),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned protection__v1__complaint_accuracy__field_indices_by_name[] = {
+  5,   /* field[5] = accuracy_bp */
+  2,   /* field[2] = confirmed */
+  6,   /* field[6] = counts */
+  1,   /* field[1] = decided */
+  4,   /* field[4] = overturned */
+  3,   /* field[3] = rejected */
+  0,   /* field[0] = window */
+};
+static const ProtobufCIntRange protection__v1__complaint_accuracy__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor protection__v1__complaint_accuracy__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "protection.v1.ComplaintAccuracy",
+  "ComplaintAccuracy",
+  "Protection__V1__ComplaintAccuracy",
+  "protection.v1",
+  sizeof(Protection__V1__ComplaintAccuracy),
+  7,
+  protection__v1__complaint_accuracy__field_descriptors,
+  protection__v1__complaint_accuracy__field_indices_by_name,
+  1,  protection__v1__complaint_accuracy__number_ranges,
+  (ProtobufCMessageInit) protection__v1__complaint_accuracy__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor protection__v1__complaint_privileges__field_descriptors[6] =
+{
+  {
+    "reduced",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__ComplaintPrivileges, reduced),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reduced_since",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__ComplaintPrivileges, reduced_since),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "accuracy",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__ComplaintPrivileges, accuracy),
+    &protection__v1__complaint_accuracy__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "restore_at_bp",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__ComplaintPrivileges, restore_at_bp),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "clean_until",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__ComplaintPrivileges, clean_until),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sentence",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__ComplaintPrivileges, sentence),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned protection__v1__complaint_privileges__field_indices_by_name[] = {
+  2,   /* field[2] = accuracy */
+  4,   /* field[4] = clean_until */
+  0,   /* field[0] = reduced */
+  1,   /* field[1] = reduced_since */
+  3,   /* field[3] = restore_at_bp */
+  5,   /* field[5] = sentence */
+};
+static const ProtobufCIntRange protection__v1__complaint_privileges__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor protection__v1__complaint_privileges__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "protection.v1.ComplaintPrivileges",
+  "ComplaintPrivileges",
+  "Protection__V1__ComplaintPrivileges",
+  "protection.v1",
+  sizeof(Protection__V1__ComplaintPrivileges),
+  6,
+  protection__v1__complaint_privileges__field_descriptors,
+  protection__v1__complaint_privileges__field_indices_by_name,
+  1,  protection__v1__complaint_privileges__number_ranges,
+  (ProtobufCMessageInit) protection__v1__complaint_privileges__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor protection__v1__explain_experience_score_request__field_descriptors[2] =

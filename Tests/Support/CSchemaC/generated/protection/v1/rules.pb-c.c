@@ -322,6 +322,51 @@ void   protection__v1__after_sales_auto_reject_rule__free_unpacked
   assert(message->base.descriptor == &protection__v1__after_sales_auto_reject_rule__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   protection__v1__guardrail_rules__init
+                     (Protection__V1__GuardrailRules         *message)
+{
+  static const Protection__V1__GuardrailRules init_value = PROTECTION__V1__GUARDRAIL_RULES__INIT;
+  *message = init_value;
+}
+size_t protection__v1__guardrail_rules__get_packed_size
+                     (const Protection__V1__GuardrailRules *message)
+{
+  assert(message->base.descriptor == &protection__v1__guardrail_rules__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t protection__v1__guardrail_rules__pack
+                     (const Protection__V1__GuardrailRules *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &protection__v1__guardrail_rules__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t protection__v1__guardrail_rules__pack_to_buffer
+                     (const Protection__V1__GuardrailRules *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &protection__v1__guardrail_rules__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Protection__V1__GuardrailRules *
+       protection__v1__guardrail_rules__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Protection__V1__GuardrailRules *)
+     protobuf_c_message_unpack (&protection__v1__guardrail_rules__descriptor,
+                                allocator, len, data);
+}
+void   protection__v1__guardrail_rules__free_unpacked
+                     (Protection__V1__GuardrailRules *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &protection__v1__guardrail_rules__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   protection__v1__sanction_ladder__init
                      (Protection__V1__SanctionLadder         *message)
 {
@@ -2166,6 +2211,122 @@ const ProtobufCMessageDescriptor protection__v1__after_sales_auto_reject_rule__d
   (ProtobufCMessageInit) protection__v1__after_sales_auto_reject_rule__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor protection__v1__guardrail_rules__field_descriptors[7] =
+{
+  {
+    "accuracy_window",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__GuardrailRules, accuracy_window),
+    &google__protobuf__duration__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "min_decided",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__GuardrailRules, min_decided),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reduce_below_bp",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__GuardrailRules, reduce_below_bp),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "restore_at_bp",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__GuardrailRules, restore_at_bp),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "clean_period",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__GuardrailRules, clean_period),
+    &google__protobuf__duration__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "retaliation_window",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__GuardrailRules, retaliation_window),
+    &google__protobuf__duration__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "retaliation_max_stars",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__GuardrailRules, retaliation_max_stars),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned protection__v1__guardrail_rules__field_indices_by_name[] = {
+  0,   /* field[0] = accuracy_window */
+  4,   /* field[4] = clean_period */
+  1,   /* field[1] = min_decided */
+  2,   /* field[2] = reduce_below_bp */
+  3,   /* field[3] = restore_at_bp */
+  6,   /* field[6] = retaliation_max_stars */
+  5,   /* field[5] = retaliation_window */
+};
+static const ProtobufCIntRange protection__v1__guardrail_rules__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor protection__v1__guardrail_rules__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "protection.v1.GuardrailRules",
+  "GuardrailRules",
+  "Protection__V1__GuardrailRules",
+  "protection.v1",
+  sizeof(Protection__V1__GuardrailRules),
+  7,
+  protection__v1__guardrail_rules__field_descriptors,
+  protection__v1__guardrail_rules__field_indices_by_name,
+  1,  protection__v1__guardrail_rules__number_ranges,
+  (ProtobufCMessageInit) protection__v1__guardrail_rules__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor protection__v1__sanction_ladder__field_descriptors[3] =
 {
   {
@@ -3002,7 +3163,7 @@ const ProtobufCMessageDescriptor protection__v1__dispute_rules__descriptor =
   (ProtobufCMessageInit) protection__v1__dispute_rules__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor protection__v1__rule_set__field_descriptors[14] =
+static const ProtobufCFieldDescriptor protection__v1__rule_set__field_descriptors[15] =
 {
   {
     "version",
@@ -3172,6 +3333,18 @@ static const ProtobufCFieldDescriptor protection__v1__rule_set__field_descriptor
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "guardrails",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__RuleSet, guardrails),
+    &protection__v1__guardrail_rules__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned protection__v1__rule_set__field_indices_by_name[] = {
   7,   /* field[7] = clocks */
@@ -3180,6 +3353,7 @@ static const unsigned protection__v1__rule_set__field_indices_by_name[] = {
   13,   /* field[13] = disputes */
   1,   /* field[1] = effective_at */
   12,   /* field[12] = experience_score */
+  14,   /* field[14] = guardrails */
   10,   /* field[10] = insurance */
   11,   /* field[11] = price_errors */
   9,   /* field[9] = return_risk */
@@ -3192,7 +3366,7 @@ static const unsigned protection__v1__rule_set__field_indices_by_name[] = {
 static const ProtobufCIntRange protection__v1__rule_set__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 14 }
+  { 0, 15 }
 };
 const ProtobufCMessageDescriptor protection__v1__rule_set__descriptor =
 {
@@ -3202,7 +3376,7 @@ const ProtobufCMessageDescriptor protection__v1__rule_set__descriptor =
   "Protection__V1__RuleSet",
   "protection.v1",
   sizeof(Protection__V1__RuleSet),
-  14,
+  15,
   protection__v1__rule_set__field_descriptors,
   protection__v1__rule_set__field_indices_by_name,
   1,  protection__v1__rule_set__number_ranges,

@@ -27,6 +27,7 @@ typedef struct Protection__V1__ReturnShipmentFact Protection__V1__ReturnShipment
 typedef struct Protection__V1__PromotionItem Protection__V1__PromotionItem;
 typedef struct Protection__V1__PromotionFact Protection__V1__PromotionFact;
 typedef struct Protection__V1__ReferencePriceFact Protection__V1__ReferencePriceFact;
+typedef struct Protection__V1__ReviewFact Protection__V1__ReviewFact;
 typedef struct Protection__V1__Fact Protection__V1__Fact;
 typedef struct Protection__V1__FactAck Protection__V1__FactAck;
 typedef struct Protection__V1__ReportFactsRequest Protection__V1__ReportFactsRequest;
@@ -558,6 +559,44 @@ struct  Protection__V1__ReferencePriceFact
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, NULL }
 
 
+/*
+ * A buyer's review of a merchant after an order (from the review service).
+ * The guardrails read it: a complaint that follows a low review of the same
+ * buyer is flagged as possible retaliation.
+ */
+struct  Protection__V1__ReviewFact
+{
+  ProtobufCMessage base;
+  /*
+   * The review's id in the review service.
+   */
+  char *review_id;
+  /*
+   * The buyer who wrote it.
+   */
+  char *buyer_id;
+  /*
+   * The store reviewed.
+   */
+  char *merchant_id;
+  /*
+   * The order reviewed; empty for a store review.
+   */
+  char *order_id;
+  /*
+   * Stars, 1..5.
+   */
+  int32_t stars;
+  /*
+   * When the review was left.
+   */
+  Google__Protobuf__Timestamp *reviewed_at;
+};
+#define PROTECTION__V1__REVIEW_FACT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&protection__v1__review_fact__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, NULL }
+
+
 typedef enum {
   PROTECTION__V1__FACT__PAYLOAD__NOT_SET = 0,
   PROTECTION__V1__FACT__PAYLOAD_MERCHANT = 4,
@@ -566,7 +605,8 @@ typedef enum {
   PROTECTION__V1__FACT__PAYLOAD_REFUND = 7,
   PROTECTION__V1__FACT__PAYLOAD_RETURN_SHIPMENT = 8,
   PROTECTION__V1__FACT__PAYLOAD_PROMOTION = 9,
-  PROTECTION__V1__FACT__PAYLOAD_REFERENCE_PRICE = 10
+  PROTECTION__V1__FACT__PAYLOAD_REFERENCE_PRICE = 10,
+  PROTECTION__V1__FACT__PAYLOAD_REVIEW = 11
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(PROTECTION__V1__FACT__PAYLOAD__CASE)
 } Protection__V1__Fact__PayloadCase;
 
@@ -619,6 +659,10 @@ struct  Protection__V1__Fact
      * A reference-price observation.
      */
     Protection__V1__ReferencePriceFact *reference_price;
+    /*
+     * A buyer's review of a merchant.
+     */
+    Protection__V1__ReviewFact *review;
   };
 };
 #define PROTECTION__V1__FACT__INIT \
@@ -904,6 +948,25 @@ Protection__V1__ReferencePriceFact *
 void   protection__v1__reference_price_fact__free_unpacked
                      (Protection__V1__ReferencePriceFact *message,
                       ProtobufCAllocator *allocator);
+/* Protection__V1__ReviewFact methods */
+void   protection__v1__review_fact__init
+                     (Protection__V1__ReviewFact         *message);
+size_t protection__v1__review_fact__get_packed_size
+                     (const Protection__V1__ReviewFact   *message);
+size_t protection__v1__review_fact__pack
+                     (const Protection__V1__ReviewFact   *message,
+                      uint8_t             *out);
+size_t protection__v1__review_fact__pack_to_buffer
+                     (const Protection__V1__ReviewFact   *message,
+                      ProtobufCBuffer     *buffer);
+Protection__V1__ReviewFact *
+       protection__v1__review_fact__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   protection__v1__review_fact__free_unpacked
+                     (Protection__V1__ReviewFact *message,
+                      ProtobufCAllocator *allocator);
 /* Protection__V1__Fact methods */
 void   protection__v1__fact__init
                      (Protection__V1__Fact         *message);
@@ -1047,6 +1110,9 @@ typedef void (*Protection__V1__PromotionFact_Closure)
 typedef void (*Protection__V1__ReferencePriceFact_Closure)
                  (const Protection__V1__ReferencePriceFact *message,
                   void *closure_data);
+typedef void (*Protection__V1__ReviewFact_Closure)
+                 (const Protection__V1__ReviewFact *message,
+                  void *closure_data);
 typedef void (*Protection__V1__Fact_Closure)
                  (const Protection__V1__Fact *message,
                   void *closure_data);
@@ -1115,6 +1181,7 @@ extern const ProtobufCMessageDescriptor protection__v1__return_shipment_fact__de
 extern const ProtobufCMessageDescriptor protection__v1__promotion_item__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__promotion_fact__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__reference_price_fact__descriptor;
+extern const ProtobufCMessageDescriptor protection__v1__review_fact__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__fact__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__fact_ack__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__report_facts_request__descriptor;

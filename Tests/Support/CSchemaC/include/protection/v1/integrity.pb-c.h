@@ -19,6 +19,7 @@ PROTOBUF_C__BEGIN_DECLS
 #include "protection/v1/common.pb-c.h"
 #include "protection/v1/errors.pb-c.h"
 #include "protection/v1/evidence.pb-c.h"
+#include "protection/v1/merchants.pb-c.h"
 
 typedef struct Protection__V1__AbnormalRefundOnlyDetails Protection__V1__AbnormalRefundOnlyDetails;
 typedef struct Protection__V1__ReturnSwapDetails Protection__V1__ReturnSwapDetails;
@@ -30,6 +31,7 @@ typedef struct Protection__V1__Appeal Protection__V1__Appeal;
 typedef struct Protection__V1__Consequence Protection__V1__Consequence;
 typedef struct Protection__V1__Complaint Protection__V1__Complaint;
 typedef struct Protection__V1__Complaint__AffectedQuantityByItemIdEntry Protection__V1__Complaint__AffectedQuantityByItemIdEntry;
+typedef struct Protection__V1__RetaliationFlag Protection__V1__RetaliationFlag;
 typedef struct Protection__V1__ComplaintTypeRequirement Protection__V1__ComplaintTypeRequirement;
 typedef struct Protection__V1__LedgerEntry Protection__V1__LedgerEntry;
 typedef struct Protection__V1__Sanction Protection__V1__Sanction;
@@ -597,6 +599,24 @@ typedef enum _Protection__V1__ImportItemStatus {
   PROTECTION__V1__IMPORT_ITEM_STATUS__IMPORT_ITEM_STATUS_FAILED = 3
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(PROTECTION__V1__IMPORT_ITEM_STATUS)
 } Protection__V1__ImportItemStatus;
+/*
+ * Why a complaint went straight to the senior-review queue.
+ */
+typedef enum _Protection__V1__SeniorReviewReason {
+  /*
+   * Not set.
+   */
+  PROTECTION__V1__SENIOR_REVIEW_REASON__SENIOR_REVIEW_REASON_UNSPECIFIED = 0,
+  /*
+   * The merchant's complaint privileges are reduced (low accuracy).
+   */
+  PROTECTION__V1__SENIOR_REVIEW_REASON__SENIOR_REVIEW_REASON_REDUCED_PRIVILEGES = 1,
+  /*
+   * Filed soon after the buyer's low review of the merchant.
+   */
+  PROTECTION__V1__SENIOR_REVIEW_REASON__SENIOR_REVIEW_REASON_POSSIBLE_RETALIATION = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(PROTECTION__V1__SENIOR_REVIEW_REASON)
+} Protection__V1__SeniorReviewReason;
 
 /* --- messages --- */
 
@@ -1024,6 +1044,17 @@ struct  Protection__V1__Complaint
    * Why the case is in its current state.
    */
   Protection__V1__Explanation *explanation;
+  /*
+   * Why the case went to senior review when it was filed (reduced
+   * privileges, possible retaliation); empty otherwise.
+   */
+  size_t n_senior_review_reasons;
+  Protection__V1__SeniorReviewReason *senior_review_reasons;
+  /*
+   * Set when the complaint followed the same buyer's low review of the
+   * merchant: the review, for the reviewer to weigh.
+   */
+  Protection__V1__RetaliationFlag *retaliation;
   Protection__V1__Complaint__DetailsCase details_case;
   union {
     /*
@@ -1050,7 +1081,35 @@ struct  Protection__V1__Complaint
 };
 #define PROTECTION__V1__COMPLAINT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&protection__v1__complaint__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, PROTECTION__V1__COMPLAINT_TYPE__COMPLAINT_TYPE_UNSPECIFIED, PROTECTION__V1__COMPLAINT_STATE__COMPLAINT_STATE_UNSPECIFIED, PROTECTION__V1__COMPLAINT_SOURCE__COMPLAINT_SOURCE_UNSPECIFIED, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string, 0, PROTECTION__V1__TIER__TIER_UNSPECIFIED, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0,NULL, 0,NULL, NULL, 0,NULL, (char *)protobuf_c_empty_string, 0,NULL, 0, 0, NULL, PROTECTION__V1__COMPLAINT__DETAILS__NOT_SET, {0} }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, PROTECTION__V1__COMPLAINT_TYPE__COMPLAINT_TYPE_UNSPECIFIED, PROTECTION__V1__COMPLAINT_STATE__COMPLAINT_STATE_UNSPECIFIED, PROTECTION__V1__COMPLAINT_SOURCE__COMPLAINT_SOURCE_UNSPECIFIED, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string, 0, PROTECTION__V1__TIER__TIER_UNSPECIFIED, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0,NULL, 0,NULL, NULL, 0,NULL, (char *)protobuf_c_empty_string, 0,NULL, 0, 0, NULL, 0,NULL, NULL, PROTECTION__V1__COMPLAINT__DETAILS__NOT_SET, {0} }
+
+
+/*
+ * A low review by the same buyer shortly before the complaint.
+ */
+struct  Protection__V1__RetaliationFlag
+{
+  ProtobufCMessage base;
+  /*
+   * The review.
+   */
+  char *review_id;
+  /*
+   * Its stars.
+   */
+  int32_t stars;
+  /*
+   * When it was left.
+   */
+  Google__Protobuf__Timestamp *reviewed_at;
+  /*
+   * The order it was about; empty for a store review.
+   */
+  char *order_id;
+};
+#define PROTECTION__V1__RETALIATION_FLAG__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&protection__v1__retaliation_flag__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, NULL, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -1994,10 +2053,15 @@ struct  Protection__V1__DescribeComplaintTypesResponse
    * How stage, score and tier lead to these answers.
    */
   Protection__V1__Explanation *explanation;
+  /*
+   * Complaint accuracy and whether the guardrails reduced the merchant's
+   * complaint privileges (then new complaints go to senior review).
+   */
+  Protection__V1__ComplaintPrivileges *complaint_privileges;
 };
 #define PROTECTION__V1__DESCRIBE_COMPLAINT_TYPES_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&protection__v1__describe_complaint_types_response__descriptor) \
-    , (char *)protobuf_c_empty_string, PROTECTION__V1__ROLLOUT_STAGE__ROLLOUT_STAGE_UNSPECIFIED, 0, PROTECTION__V1__TIER__TIER_UNSPECIFIED, 0, 0, 0,NULL, NULL }
+    , (char *)protobuf_c_empty_string, PROTECTION__V1__ROLLOUT_STAGE__ROLLOUT_STAGE_UNSPECIFIED, 0, PROTECTION__V1__TIER__TIER_UNSPECIFIED, 0, 0, 0,NULL, NULL, NULL }
 
 
 struct  Protection__V1__ImportComplaintsRequest__AffectedQuantityByItemIdEntry
@@ -2647,6 +2711,25 @@ Protection__V1__Complaint *
                       const uint8_t       *data);
 void   protection__v1__complaint__free_unpacked
                      (Protection__V1__Complaint *message,
+                      ProtobufCAllocator *allocator);
+/* Protection__V1__RetaliationFlag methods */
+void   protection__v1__retaliation_flag__init
+                     (Protection__V1__RetaliationFlag         *message);
+size_t protection__v1__retaliation_flag__get_packed_size
+                     (const Protection__V1__RetaliationFlag   *message);
+size_t protection__v1__retaliation_flag__pack
+                     (const Protection__V1__RetaliationFlag   *message,
+                      uint8_t             *out);
+size_t protection__v1__retaliation_flag__pack_to_buffer
+                     (const Protection__V1__RetaliationFlag   *message,
+                      ProtobufCBuffer     *buffer);
+Protection__V1__RetaliationFlag *
+       protection__v1__retaliation_flag__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   protection__v1__retaliation_flag__free_unpacked
+                     (Protection__V1__RetaliationFlag *message,
                       ProtobufCAllocator *allocator);
 /* Protection__V1__ComplaintTypeRequirement methods */
 void   protection__v1__complaint_type_requirement__init
@@ -3541,6 +3624,9 @@ typedef void (*Protection__V1__Complaint__AffectedQuantityByItemIdEntry_Closure)
 typedef void (*Protection__V1__Complaint_Closure)
                  (const Protection__V1__Complaint *message,
                   void *closure_data);
+typedef void (*Protection__V1__RetaliationFlag_Closure)
+                 (const Protection__V1__RetaliationFlag *message,
+                  void *closure_data);
 typedef void (*Protection__V1__ComplaintTypeRequirement_Closure)
                  (const Protection__V1__ComplaintTypeRequirement *message,
                   void *closure_data);
@@ -3873,6 +3959,7 @@ extern const ProtobufCEnumDescriptor    protection__v1__fake_return_pattern__des
 extern const ProtobufCEnumDescriptor    protection__v1__fake_image_pattern__descriptor;
 extern const ProtobufCEnumDescriptor    protection__v1__voucher_kind__descriptor;
 extern const ProtobufCEnumDescriptor    protection__v1__import_item_status__descriptor;
+extern const ProtobufCEnumDescriptor    protection__v1__senior_review_reason__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__abnormal_refund_only_details__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__return_swap_details__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__fake_return_details__descriptor;
@@ -3883,6 +3970,7 @@ extern const ProtobufCMessageDescriptor protection__v1__appeal__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__consequence__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__complaint__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__complaint__affected_quantity_by_item_id_entry__descriptor;
+extern const ProtobufCMessageDescriptor protection__v1__retaliation_flag__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__complaint_type_requirement__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__ledger_entry__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__sanction__descriptor;

@@ -26,6 +26,8 @@ typedef struct Protection__V1__NextTierRequirement Protection__V1__NextTierRequi
 typedef struct Protection__V1__RefundReasonBreakdown Protection__V1__RefundReasonBreakdown;
 typedef struct Protection__V1__GetMerchantRightsRequest Protection__V1__GetMerchantRightsRequest;
 typedef struct Protection__V1__GetMerchantRightsResponse Protection__V1__GetMerchantRightsResponse;
+typedef struct Protection__V1__ComplaintAccuracy Protection__V1__ComplaintAccuracy;
+typedef struct Protection__V1__ComplaintPrivileges Protection__V1__ComplaintPrivileges;
 typedef struct Protection__V1__ExplainExperienceScoreRequest Protection__V1__ExplainExperienceScoreRequest;
 typedef struct Protection__V1__ExplainExperienceScoreResponse Protection__V1__ExplainExperienceScoreResponse;
 typedef struct Protection__V1__GetRefundAnalysisRequest Protection__V1__GetRefundAnalysisRequest;
@@ -415,10 +417,94 @@ struct  Protection__V1__GetMerchantRightsResponse
    * Stage, thresholds and score that lead to these rights.
    */
   Protection__V1__Explanation *explanation;
+  /*
+   * Complaint accuracy and whether the guardrails reduced the merchant's
+   * complaint privileges.
+   */
+  Protection__V1__ComplaintPrivileges *complaint_privileges;
 };
 #define PROTECTION__V1__GET_MERCHANT_RIGHTS_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&protection__v1__get_merchant_rights_response__descriptor) \
-    , (char *)protobuf_c_empty_string, PROTECTION__V1__PLATFORM__PLATFORM_UNSPECIFIED, PROTECTION__V1__INDUSTRY__INDUSTRY_UNSPECIFIED, 0, PROTECTION__V1__TIER__TIER_UNSPECIFIED, PROTECTION__V1__ROLLOUT_STAGE__ROLLOUT_STAGE_UNSPECIFIED, 0, 0,NULL, 0,NULL, 0, NULL }
+    , (char *)protobuf_c_empty_string, PROTECTION__V1__PLATFORM__PLATFORM_UNSPECIFIED, PROTECTION__V1__INDUSTRY__INDUSTRY_UNSPECIFIED, 0, PROTECTION__V1__TIER__TIER_UNSPECIFIED, PROTECTION__V1__ROLLOUT_STAGE__ROLLOUT_STAGE_UNSPECIFIED, 0, 0,NULL, 0,NULL, 0, NULL, NULL }
+
+
+/*
+ * A merchant's complaints decided in the guardrail window (default 180 days).
+ */
+struct  Protection__V1__ComplaintAccuracy
+{
+  ProtobufCMessage base;
+  /*
+   * The window, ending now.
+   */
+  Protection__V1__TimeRange *window;
+  /*
+   * Complaints confirmed or rejected in the window.
+   */
+  int32_t decided;
+  /*
+   * Of those, confirmed.
+   */
+  int32_t confirmed;
+  /*
+   * Of those, rejected (by a reviewer or at the evidence deadline).
+   */
+  int32_t rejected;
+  /*
+   * Of the confirmed, overturned on appeal.
+   */
+  int32_t overturned;
+  /*
+   * (confirmed - overturned) * 10,000 / decided, rounded down; 0 when none
+   * was decided.
+   */
+  int32_t accuracy_bp;
+  /*
+   * True when enough complaints were decided for accuracy to count.
+   */
+  protobuf_c_boolean counts;
+};
+#define PROTECTION__V1__COMPLAINT_ACCURACY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&protection__v1__complaint_accuracy__descriptor) \
+    , NULL, 0, 0, 0, 0, 0, 0 }
+
+
+/*
+ * Whether the guardrails reduced a merchant's complaint privileges. Reduced:
+ * new complaints go to senior review and store-limit requests are ignored.
+ */
+struct  Protection__V1__ComplaintPrivileges
+{
+  ProtobufCMessage base;
+  /*
+   * True while reduced.
+   */
+  protobuf_c_boolean reduced;
+  /*
+   * When they were reduced; unset when not reduced.
+   */
+  Google__Protobuf__Timestamp *reduced_since;
+  /*
+   * The figures.
+   */
+  Protection__V1__ComplaintAccuracy *accuracy;
+  /*
+   * While reduced: accuracy at or above this restores them (default 6,000).
+   */
+  int32_t restore_at_bp;
+  /*
+   * While reduced: they are restored at this time unless another complaint
+   * is rejected or overturned first (90 days after the last one).
+   */
+  Google__Protobuf__Timestamp *clean_until;
+  /*
+   * The state, the figures and what restores them, in one sentence.
+   */
+  char *sentence;
+};
+#define PROTECTION__V1__COMPLAINT_PRIVILEGES__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&protection__v1__complaint_privileges__descriptor) \
+    , 0, NULL, NULL, 0, NULL, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -740,6 +826,44 @@ Protection__V1__GetMerchantRightsResponse *
 void   protection__v1__get_merchant_rights_response__free_unpacked
                      (Protection__V1__GetMerchantRightsResponse *message,
                       ProtobufCAllocator *allocator);
+/* Protection__V1__ComplaintAccuracy methods */
+void   protection__v1__complaint_accuracy__init
+                     (Protection__V1__ComplaintAccuracy         *message);
+size_t protection__v1__complaint_accuracy__get_packed_size
+                     (const Protection__V1__ComplaintAccuracy   *message);
+size_t protection__v1__complaint_accuracy__pack
+                     (const Protection__V1__ComplaintAccuracy   *message,
+                      uint8_t             *out);
+size_t protection__v1__complaint_accuracy__pack_to_buffer
+                     (const Protection__V1__ComplaintAccuracy   *message,
+                      ProtobufCBuffer     *buffer);
+Protection__V1__ComplaintAccuracy *
+       protection__v1__complaint_accuracy__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   protection__v1__complaint_accuracy__free_unpacked
+                     (Protection__V1__ComplaintAccuracy *message,
+                      ProtobufCAllocator *allocator);
+/* Protection__V1__ComplaintPrivileges methods */
+void   protection__v1__complaint_privileges__init
+                     (Protection__V1__ComplaintPrivileges         *message);
+size_t protection__v1__complaint_privileges__get_packed_size
+                     (const Protection__V1__ComplaintPrivileges   *message);
+size_t protection__v1__complaint_privileges__pack
+                     (const Protection__V1__ComplaintPrivileges   *message,
+                      uint8_t             *out);
+size_t protection__v1__complaint_privileges__pack_to_buffer
+                     (const Protection__V1__ComplaintPrivileges   *message,
+                      ProtobufCBuffer     *buffer);
+Protection__V1__ComplaintPrivileges *
+       protection__v1__complaint_privileges__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   protection__v1__complaint_privileges__free_unpacked
+                     (Protection__V1__ComplaintPrivileges *message,
+                      ProtobufCAllocator *allocator);
 /* Protection__V1__ExplainExperienceScoreRequest methods */
 void   protection__v1__explain_experience_score_request__init
                      (Protection__V1__ExplainExperienceScoreRequest         *message);
@@ -845,6 +969,12 @@ typedef void (*Protection__V1__GetMerchantRightsRequest_Closure)
 typedef void (*Protection__V1__GetMerchantRightsResponse_Closure)
                  (const Protection__V1__GetMerchantRightsResponse *message,
                   void *closure_data);
+typedef void (*Protection__V1__ComplaintAccuracy_Closure)
+                 (const Protection__V1__ComplaintAccuracy *message,
+                  void *closure_data);
+typedef void (*Protection__V1__ComplaintPrivileges_Closure)
+                 (const Protection__V1__ComplaintPrivileges *message,
+                  void *closure_data);
 typedef void (*Protection__V1__ExplainExperienceScoreRequest_Closure)
                  (const Protection__V1__ExplainExperienceScoreRequest *message,
                   void *closure_data);
@@ -913,6 +1043,8 @@ extern const ProtobufCMessageDescriptor protection__v1__next_tier_requirement__d
 extern const ProtobufCMessageDescriptor protection__v1__refund_reason_breakdown__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__get_merchant_rights_request__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__get_merchant_rights_response__descriptor;
+extern const ProtobufCMessageDescriptor protection__v1__complaint_accuracy__descriptor;
+extern const ProtobufCMessageDescriptor protection__v1__complaint_privileges__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__explain_experience_score_request__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__explain_experience_score_response__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__get_refund_analysis_request__descriptor;

@@ -31,6 +31,7 @@ typedef struct Protection__V1__ClockRules Protection__V1__ClockRules;
 typedef struct Protection__V1__StorePurchaseLimitRule Protection__V1__StorePurchaseLimitRule;
 typedef struct Protection__V1__PlatformPurchaseLimitRule Protection__V1__PlatformPurchaseLimitRule;
 typedef struct Protection__V1__AfterSalesAutoRejectRule Protection__V1__AfterSalesAutoRejectRule;
+typedef struct Protection__V1__GuardrailRules Protection__V1__GuardrailRules;
 typedef struct Protection__V1__SanctionLadder Protection__V1__SanctionLadder;
 typedef struct Protection__V1__ReturnRiskRules Protection__V1__ReturnRiskRules;
 typedef struct Protection__V1__PremiumStep Protection__V1__PremiumStep;
@@ -313,6 +314,51 @@ struct  Protection__V1__AfterSalesAutoRejectRule
 #define PROTECTION__V1__AFTER_SALES_AUTO_REJECT_RULE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&protection__v1__after_sales_auto_reject_rule__descriptor) \
     , (char *)protobuf_c_empty_string, 0 }
+
+
+/*
+ * Guardrails against misuse of the complaint tool (ours): a merchant whose
+ * complaints keep failing loses privileges until its accuracy recovers, and
+ * a complaint that follows the buyer's low review goes to senior review.
+ */
+struct  Protection__V1__GuardrailRules
+{
+  ProtobufCMessage base;
+  /*
+   * Rolling window of the accuracy figures (default 180 days).
+   */
+  Google__Protobuf__Duration *accuracy_window;
+  /*
+   * Decided complaints in the window before accuracy counts (default 10).
+   */
+  int32_t min_decided;
+  /*
+   * Accuracy below which privileges are reduced, in basis points, exclusive
+   * (default 5,000). Accuracy = (confirmed - overturned) / decided.
+   */
+  int32_t reduce_below_bp;
+  /*
+   * Accuracy at or above which reduced privileges are restored (default 6,000).
+   */
+  int32_t restore_at_bp;
+  /*
+   * Time without a rejected or overturned complaint that restores reduced
+   * privileges (default 90 days).
+   */
+  Google__Protobuf__Duration *clean_period;
+  /*
+   * A complaint filed within this time after the same buyer's low review of
+   * the merchant is flagged as possible retaliation (default 7 days).
+   */
+  Google__Protobuf__Duration *retaliation_window;
+  /*
+   * Reviews of this many stars or fewer are low (default 2).
+   */
+  int32_t retaliation_max_stars;
+};
+#define PROTECTION__V1__GUARDRAIL_RULES__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&protection__v1__guardrail_rules__descriptor) \
+    , NULL, 0, 0, 0, NULL, NULL, 0 }
 
 
 /*
@@ -696,10 +742,14 @@ struct  Protection__V1__RuleSet
    * Disputes by industry.
    */
   Protection__V1__DisputeRules *disputes;
+  /*
+   * Guardrails against misuse of the complaint tool.
+   */
+  Protection__V1__GuardrailRules *guardrails;
 };
 #define PROTECTION__V1__RULE_SET__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&protection__v1__rule_set__descriptor) \
-    , 0, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, 0,NULL, 0,NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+    , 0, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, 0,NULL, 0,NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 
 
 /*
@@ -1402,6 +1452,25 @@ Protection__V1__AfterSalesAutoRejectRule *
 void   protection__v1__after_sales_auto_reject_rule__free_unpacked
                      (Protection__V1__AfterSalesAutoRejectRule *message,
                       ProtobufCAllocator *allocator);
+/* Protection__V1__GuardrailRules methods */
+void   protection__v1__guardrail_rules__init
+                     (Protection__V1__GuardrailRules         *message);
+size_t protection__v1__guardrail_rules__get_packed_size
+                     (const Protection__V1__GuardrailRules   *message);
+size_t protection__v1__guardrail_rules__pack
+                     (const Protection__V1__GuardrailRules   *message,
+                      uint8_t             *out);
+size_t protection__v1__guardrail_rules__pack_to_buffer
+                     (const Protection__V1__GuardrailRules   *message,
+                      ProtobufCBuffer     *buffer);
+Protection__V1__GuardrailRules *
+       protection__v1__guardrail_rules__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   protection__v1__guardrail_rules__free_unpacked
+                     (Protection__V1__GuardrailRules *message,
+                      ProtobufCAllocator *allocator);
 /* Protection__V1__SanctionLadder methods */
 void   protection__v1__sanction_ladder__init
                      (Protection__V1__SanctionLadder         *message);
@@ -1976,6 +2045,9 @@ typedef void (*Protection__V1__PlatformPurchaseLimitRule_Closure)
 typedef void (*Protection__V1__AfterSalesAutoRejectRule_Closure)
                  (const Protection__V1__AfterSalesAutoRejectRule *message,
                   void *closure_data);
+typedef void (*Protection__V1__GuardrailRules_Closure)
+                 (const Protection__V1__GuardrailRules *message,
+                  void *closure_data);
 typedef void (*Protection__V1__SanctionLadder_Closure)
                  (const Protection__V1__SanctionLadder *message,
                   void *closure_data);
@@ -2135,6 +2207,7 @@ extern const ProtobufCMessageDescriptor protection__v1__clock_rules__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__store_purchase_limit_rule__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__platform_purchase_limit_rule__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__after_sales_auto_reject_rule__descriptor;
+extern const ProtobufCMessageDescriptor protection__v1__guardrail_rules__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__sanction_ladder__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__return_risk_rules__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__premium_step__descriptor;
