@@ -9,9 +9,11 @@ public enum IntegrityRecords {
     /// the rule set of `ruleSets` in force then; `ruleSet` (in force at `asOf`) explains
     /// the thresholds. Without history only active entries and sanctions are listed; a
     /// viewing merchant sees only its own store's entries and store limits.
+    /// `appealDeadlines` (complaint id → last moment to appeal) are those of the
+    /// cases that may still be appealed.
     public static func record(
         buyerID: String, cases: [ConfirmedCase], ruleSets: [RuleSet], ruleSet: RuleSet, asOf: ProtoTimestamp,
-        includeHistory: Bool, viewingMerchant: String? = nil
+        includeHistory: Bool, viewingMerchant: String? = nil, appealDeadlines: [String: ProtoTimestamp] = [:]
     ) -> IntegrityRecord {
         var record = IntegrityRecord()
         record.buyerId = buyerID
@@ -35,6 +37,8 @@ public enum IntegrityRecords {
             .filter { viewingMerchant == nil || $0.kind != .storePurchaseLimit || visible($0.merchantId) }
             .sorted { ($0.state == .active ? 0 : 1, -($0.startsAt?.seconds ?? 0)) < ($1.state == .active ? 0 : 1, -($1.startsAt?.seconds ?? 0)) }
         record.complaintIds = cases.filter { visible($0.merchantID) }.map(\.complaintID).sorted()
+        record.lines = record.entries.map { entryLine($0, appealDueAt: appealDeadlines[$0.complaintId], asOf: asOf) }
+            + record.sanctions.map(sanctionLine)
 
         var why = ExplanationBuilder(ruleSet: ruleSet, now: asOf)
         let pointFacts = [
@@ -61,5 +65,43 @@ public enum IntegrityRecords {
         record.explanation = why.finish(
             summary: "\(points) active points, \(record.confirmedCaseCount) confirmed cases, \(active) sanctions in force.")
         return record
+    }
+
+    /// An entry as the buyer reads it: what was confirmed, by which store, the
+    /// points and until when, and until when it may be appealed.
+    static func entryLine(_ entry: LedgerEntry, appealDueAt: ProtoTimestamp?, asOf: ProtoTimestamp) -> RecordLine {
+        var line = RecordLine()
+        line.entryId = entry.entryId
+        line.complaintId = entry.complaintId
+        line.merchantId = entry.merchantId
+        line.complaintType = entry.type
+        line.ruleId = "integrity.ledger.points"
+        line.points = entry.points
+        line.expiresAt = entry.expiresAt
+        let open = appealDueAt.flatMap { $0 > asOf ? $0 : nil }
+        line.appealDueAt = open
+        let type = shortName(entry.type, prefix: "COMPLAINT_TYPE_")
+        let state = shortName(entry.state, prefix: "LEDGER_ENTRY_STATE_").lowercased()
+        line.sentence = "Store \(entry.merchantId)'s \(type) complaint \(entry.complaintId) was confirmed"
+            + (entry.createdAt.map { " on \(timeText($0))" } ?? "") + ": \(entry.points) points (\(state))"
+            + (entry.expiresAt.map { ", counting until \(timeText($0))" } ?? "")
+            + (open.map { ". You may appeal until \(timeText($0))." } ?? ". It can no longer be appealed.")
+        return line
+    }
+
+    /// A sanction as the buyer reads it: what it stops, where, until when, and the rule.
+    static func sanctionLine(_ sanction: Sanction) -> RecordLine {
+        var line = RecordLine()
+        line.sanctionId = sanction.sanctionId
+        line.merchantId = sanction.merchantId
+        line.complaintId = sanction.causeComplaintIds.first ?? ""
+        line.ruleId = sanction.explanation?.hits.first { $0.fired }?.ruleId ?? ""
+        line.expiresAt = sanction.endsAt
+        let kind = shortName(sanction.kind, prefix: "SANCTION_KIND_")
+        let place = sanction.merchantId.isEmpty ? "" : " at store \(sanction.merchantId)"
+        let end = sanction.openEnded ? "while the points stay at the threshold" : sanction.endsAt.map { "until \(timeText($0))" } ?? ""
+        line.sentence = "\(kind)\(place), \(shortName(sanction.state, prefix: "SANCTION_STATE_").lowercased()), \(end)"
+            + (line.ruleId.isEmpty ? "." : " (rule \(line.ruleId)).")
+        return line
     }
 }

@@ -17,21 +17,25 @@ public struct WhatIfHistory: Sendable {
     public var claims: [ReturnInsuranceClaim]
     public var priceErrors: [(reportID: String, facts: PriceErrorFacts)]
     public var merchants: [ExperienceScoreFacts]
+    /// Each merchant's decided complaints, for the guardrails.
+    public var merchantComplaints: [String: [Complaint]]
 
     public init(
         cases: [Case] = [], claims: [ReturnInsuranceClaim] = [], priceErrors: [(reportID: String, facts: PriceErrorFacts)] = [],
-        merchants: [ExperienceScoreFacts] = []
+        merchants: [ExperienceScoreFacts] = [], merchantComplaints: [String: [Complaint]] = [:]
     ) {
         self.cases = cases
         self.claims = claims
         self.priceErrors = priceErrors
         self.merchants = merchants
+        self.merchantComplaints = merchantComplaints
     }
 }
 
 /// What-if: every decision of the history made again under a candidate rule set
 /// and under the baseline, and what would change (sanctions, rate exclusions,
-/// claim payouts, tiers, price-error resolutions, reviewer workload). Changes nothing.
+/// claim payouts, tiers, price-error resolutions, reviewer workload, merchants'
+/// complaint privileges). Changes nothing.
 public enum WhatIf {
     public static func simulate(
         candidate: RuleSet, baseline: RuleSet, history: WhatIfHistory, maxChanges: Int = 1_000, now: ProtoTimestamp
@@ -171,6 +175,23 @@ public enum WhatIf {
             change.tierAfter = new.tier
             summary.tiersChanged += 1
             note(.tier(change), "\(merchant.merchantID) would move from tier \(shortName(old.tier, prefix: "TIER_")) to \(shortName(new.tier, prefix: "TIER_")).")
+        }
+
+        // Merchants' complaint privileges under each set's guardrails.
+        for (merchantID, complaints) in history.merchantComplaints.sorted(by: { $0.key < $1.key }) {
+            var whyBefore = ExplanationBuilder(ruleSet: baseline, now: now)
+            var whyAfter = ExplanationBuilder(ruleSet: candidate, now: now)
+            let old = ComplaintGuardrails.privileges(complaints: complaints, rules: baseline.guardrails, now: now, why: &whyBefore)
+            let new = ComplaintGuardrails.privileges(complaints: complaints, rules: candidate.guardrails, now: now, why: &whyAfter)
+            guard old.reduced != new.reduced else { continue }
+            var change = PrivilegeChange()
+            change.merchantId = merchantID
+            change.reducedBefore = old.reduced
+            change.reducedAfter = new.reduced
+            change.accuracyBefore = old.accuracy
+            change.accuracyAfter = new.accuracy
+            if new.reduced { summary.privilegesReduced += 1 } else { summary.privilegesRestored += 1 }
+            note(.privileges(change), "\(merchantID) would \(new.reduced ? "lose" : "regain") its full complaint privileges: \(new.sentence)")
         }
 
         response.summary = summary

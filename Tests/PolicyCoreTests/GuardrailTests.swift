@@ -169,3 +169,70 @@ import Testing
         #expect(missing.map(\.fieldPath) == ["guardrails"] && missing.first?.severity == .warning)
     }
 }
+
+/// What-if over the guardrails, and the buyer's own view of its record.
+@Suite struct GuardrailWhatIfAndRecordTests {
+    static let rules = GuardrailTests.rules
+    static let day = GuardrailTests.day
+    static let t0 = GuardrailTests.t0
+
+    @Test("a candidate with another threshold reports the merchants that would lose or regain full privileges")
+    func whatIf() {
+        // M-1: 4 of 10 (4,000 bp, reduced now); M-2: 5 of 10 (5,000 bp, full now).
+        let m1 = GuardrailTests.history(confirmed: 4, rejected: 6)
+        let m2 = GuardrailTests.history(confirmed: 5, rejected: 5).map { c -> Complaint in
+            var c = c
+            c.merchantId = "M-2"
+            return c
+        }
+        let history = WhatIfHistory(merchantComplaints: ["M-1": m1, "M-2": m2])
+        let now = ts(Self.t0 + 30 * Self.day)
+        // Reduce below 6,000 bp instead of 5,000: M-2 would lose its full privileges.
+        var stricter = Self.rules
+        stricter.guardrails?.reduceBelowBp = 6_000
+        stricter.guardrails?.restoreAtBp = 7_000
+        let harder = WhatIf.simulate(candidate: stricter, baseline: Self.rules, history: history, now: now)
+        #expect(harder.summary?.privilegesReduced == 1 && harder.summary?.privilegesRestored == 0)
+        guard case .privileges(let change)? = harder.changes.first?.change else {
+            Issue.record("no privilege change: \(harder.changes)")
+            return
+        }
+        #expect(change.merchantId == "M-2" && !change.reducedBefore && change.reducedAfter)
+        #expect(change.accuracyAfter?.accuracyBp == 5_000)
+        #expect(harder.changes.first?.sentence.hasPrefix("M-2 would lose its full complaint privileges") == true)
+        // Reduce below 3,000 bp: M-1 would regain them.
+        var looser = Self.rules
+        looser.guardrails?.reduceBelowBp = 3_000
+        let softer = WhatIf.simulate(candidate: looser, baseline: Self.rules, history: history, now: now)
+        #expect(softer.summary?.privilegesRestored == 1 && softer.summary?.privilegesReduced == 0)
+        #expect(WhatIf.simulate(candidate: Self.rules, baseline: Self.rules, history: history, now: now).changes.isEmpty)
+    }
+
+    @Test("the buyer's record lists each entry with its type, rule, points, expiry and appeal deadline, and each sanction")
+    func buyerLines() throws {
+        let confirmedAt = ts(Self.t0)
+        let case1 = Ledger.confirm(
+            complaintID: "C-1", orderID: "O-1", buyerID: "B-1", merchantID: "M-1", type: .fakeReturn, at: confirmedAt,
+            merchantTier: .a, storeLimitRequested: true, ruleSet: Self.rules)
+        let asOf = ts(Self.t0 + Self.day)
+        let record = IntegrityRecords.record(
+            buyerID: "B-1", cases: [case1], ruleSets: [Self.rules], ruleSet: Self.rules, asOf: asOf, includeHistory: false,
+            appealDeadlines: ["C-1": ts(Self.t0 + 30 * Self.day)])
+        let entry = try #require(record.lines.first { !$0.entryId.isEmpty })
+        #expect(entry.complaintId == "C-1" && entry.complaintType == .fakeReturn && entry.points == 5)
+        #expect(entry.ruleId == "integrity.ledger.points" && entry.expiresAt == ts(Self.t0 + 365 * Self.day))
+        #expect(entry.appealDueAt == ts(Self.t0 + 30 * Self.day))
+        #expect(entry.sentence.contains("You may appeal until"))
+        let sanction = try #require(record.lines.first { !$0.sanctionId.isEmpty })
+        #expect(sanction.merchantId == "M-1" && sanction.expiresAt == ts(Self.t0 + 180 * Self.day) && !sanction.ruleId.isEmpty)
+        // Nothing merchant-internal: no score, tier or accuracy in any sentence.
+        for line in record.lines {
+            #expect(!line.sentence.contains("tier") && !line.sentence.contains("score") && !line.sentence.contains("bp"))
+        }
+        // Past the deadline, the line says so and carries no deadline.
+        let late = IntegrityRecords.record(
+            buyerID: "B-1", cases: [case1], ruleSets: [Self.rules], ruleSet: Self.rules, asOf: ts(Self.t0 + 31 * Self.day),
+            includeHistory: false, appealDeadlines: ["C-1": ts(Self.t0 + 30 * Self.day)])
+        #expect(late.lines.first?.appealDueAt == nil && late.lines.first?.sentence.contains("no longer be appealed") == true)
+    }
+}

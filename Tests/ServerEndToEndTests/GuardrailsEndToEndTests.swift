@@ -55,6 +55,24 @@ import Testing
             let decided = try await clients.decide(eleventh.complaintId)
             #expect(decided.complaint?.state == .confirmed)
             #expect(try await clients.checkOrder("B-10", at: "M-1").allowed)
+
+            // The buyer reads its own record and sees why, line by line.
+            var own = GetIntegrityRecordRequest()
+            own.buyerId = "B-10"
+            let record = try await clients.integrity.getIntegrityRecord(
+                own, metadata: Principal.buyer("B-10").metadata, options: callOptions).record!
+            let line = try #require(record.lines.first)
+            #expect(record.lines.count == 1, "one entry, no sanction (the store limit was ignored)")
+            #expect(line.complaintId == eleventh.complaintId && line.complaintType == .fakeReturn && line.points == 5)
+            #expect(line.ruleId == "integrity.ledger.points" && line.expiresAt == Time.at(day: 366))
+            #expect(line.appealDueAt == Time.at(day: 31) && line.sentence.contains("You may appeal until"))
+            #expect(!line.sentence.contains("bp") && !line.sentence.contains("tier"))
+            // Another buyer's record is not found for B-10, like a missing one.
+            own.buyerId = "B-9"
+            let foreign = await refusal {
+                _ = try await clients.integrity.getIntegrityRecord(own, metadata: Principal.buyer("B-10").metadata, options: callOptions)
+            }
+            #expect(foreign?.0 == .notFound)
         }
     }
 

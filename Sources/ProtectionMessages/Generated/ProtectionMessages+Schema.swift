@@ -7,7 +7,7 @@ import ProtoWire
 /// The schema this module was generated from, served by reflection.
 public enum ProtectionMessagesSchema {
     /// SHA-256 over each file's path and text, in path order.
-    public static let hash = "3f6ba763eca8b9c15f48982125168f04f30622bef15fc2493dabb28dcdc1e363"
+    public static let hash = "2a8a05904e22048f14c88efc375733e39f1a4e6f1c2f9cfd4661834cdb53c07f"
 
     /// Each `.proto` file: its path under the schema root and its text.
     public static let files: [(path: String, source: String)] = [
@@ -2777,6 +2777,33 @@ message WatchHeartbeat {
   google.protobuf.Timestamp server_time = 2;
 }
 
+// One line of a buyer's integrity record, as the buyer reads it: an entry
+// (a confirmed complaint's points) or a sanction.
+message RecordLine {
+  // The ledger entry; empty for a sanction line.
+  string entry_id = 1;
+  // The sanction; empty for an entry line.
+  string sanction_id = 2;
+  // The complaint behind the entry.
+  string complaint_id = 3;
+  // The store concerned.
+  string merchant_id = 4;
+  // The complaint type (entry lines).
+  ComplaintType complaint_type = 5;
+  // The rule that gave the points or imposed the sanction.
+  string rule_id = 6;
+  // Points of the entry (entry lines).
+  int32 points = 7;
+  // When the points stop counting, or the sanction ends; unset for an
+  // open-ended sanction.
+  google.protobuf.Timestamp expires_at = 8;
+  // The last moment to appeal the confirmed case; unset when it can no
+  // longer be appealed.
+  google.protobuf.Timestamp appeal_due_at = 9;
+  // The line in one sentence.
+  string sentence = 10;
+}
+
 // A buyer's integrity record.
 message IntegrityRecord {
   // The buyer.
@@ -2799,6 +2826,10 @@ message IntegrityRecord {
   repeated string complaint_ids = 9;
   // How the totals and sanctions follow from the rules.
   Explanation explanation = 10;
+  // The record in words the buyer can read: one line per entry and per
+  // sanction, with the rule, the points, the expiry and the appeal deadline
+  // (no merchant-internal figures, no other buyer's data).
+  repeated RecordLine lines = 11;
 }
 
 // A restriction that blocks an order.
@@ -4358,6 +4389,10 @@ message SimulationSummary {
   // reviewer would have to make: complaints whose merchant's tier forces
   // manual review, and price-error orders sent to review.
   int64 manual_reviews_delta = 10;
+  // Merchants whose complaint privileges would be reduced and are not now.
+  int64 privileges_reduced = 11;
+  // Merchants whose complaint privileges are reduced now and would not be.
+  int64 privileges_restored = 12;
 }
 
 // A sanction that would change.
@@ -4438,6 +4473,21 @@ message PriceErrorResolutionChange {
   Money compensation_after = 6;
 }
 
+// A merchant whose complaint privileges would change under the candidate's
+// guardrails, replayed over its decided complaints.
+message PrivilegeChange {
+  // The store.
+  string merchant_id = 1;
+  // Reduced under the rule set in force.
+  bool reduced_before = 2;
+  // Reduced under the candidate.
+  bool reduced_after = 3;
+  // The figures under the rule set in force.
+  ComplaintAccuracy accuracy_before = 4;
+  // The figures under the candidate (its window and minimum).
+  ComplaintAccuracy accuracy_after = 5;
+}
+
 // One outcome that would change under a candidate rule set.
 message OutcomeChange {
   // What would change.
@@ -4452,6 +4502,8 @@ message OutcomeChange {
     TierChange tier = 4;
     // A price-error resolution.
     PriceErrorResolutionChange price_error_resolution = 5;
+    // A merchant's complaint privileges (the guardrails).
+    PrivilegeChange privileges = 7;
   }
   // Human-readable sentence naming the rule that moved it.
   string sentence = 6;

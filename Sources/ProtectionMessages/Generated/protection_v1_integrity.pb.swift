@@ -1761,6 +1761,39 @@ public struct WatchHeartbeat: ProtoMessage {
     public init() {}
 }
 
+/// One line of a buyer's integrity record, as the buyer reads it: an entry
+/// (a confirmed complaint's points) or a sanction.
+public struct RecordLine: ProtoMessage {
+    public static let protoMessageName = "protection.v1.RecordLine"
+
+    /// The ledger entry; empty for a sanction line.
+    public var entryId: String = ""
+    /// The sanction; empty for an entry line.
+    public var sanctionId: String = ""
+    /// The complaint behind the entry.
+    public var complaintId: String = ""
+    /// The store concerned.
+    public var merchantId: String = ""
+    /// The complaint type (entry lines).
+    public var complaintType: ComplaintType = .unspecified
+    /// The rule that gave the points or imposed the sanction.
+    public var ruleId: String = ""
+    /// Points of the entry (entry lines).
+    public var points: Int32 = 0
+    /// When the points stop counting, or the sanction ends; unset for an
+    /// open-ended sanction.
+    public var expiresAt: ProtoTimestamp? = nil
+    /// The last moment to appeal the confirmed case; unset when it can no
+    /// longer be appealed.
+    public var appealDueAt: ProtoTimestamp? = nil
+    /// The line in one sentence.
+    public var sentence: String = ""
+    /// Fields this build does not know, kept for re-encoding.
+    public var unknownFields = UnknownFields()
+
+    public init() {}
+}
+
 /// A buyer's integrity record.
 public struct IntegrityRecord: ProtoMessage {
     public static let protoMessageName = "protection.v1.IntegrityRecord"
@@ -1785,6 +1818,10 @@ public struct IntegrityRecord: ProtoMessage {
     public var complaintIds: [String] = []
     /// How the totals and sanctions follow from the rules.
     public var explanation: Explanation? = nil
+    /// The record in words the buyer can read: one line per entry and per
+    /// sanction, with the rule, the points, the expiry and the appeal deadline
+    /// (no merchant-internal figures, no other buyer's data).
+    public var lines: [RecordLine] = []
     /// Fields this build does not know, kept for re-encoding.
     public var unknownFields = UnknownFields()
 
@@ -4751,6 +4788,162 @@ extension WatchHeartbeat {
     }
 }
 
+extension RecordLine {
+    public mutating func decodeMessage(from reader: inout WireReader) throws(WireError) {
+        while !reader.isAtEnd {
+            let tag = try reader.readTag()
+            switch tag {
+                case 0xA: self.entryId = try reader.readString()
+                case 0x12: self.sanctionId = try reader.readString()
+                case 0x1A: self.complaintId = try reader.readString()
+                case 0x22: self.merchantId = try reader.readString()
+                case 0x28: self.complaintType = ComplaintType(rawValue: try reader.readEnum())
+                case 0x32: self.ruleId = try reader.readString()
+                case 0x38: self.points = try reader.readInt32()
+                case 0x42:
+                    let end = try reader.enterNested()
+                    if self.expiresAt == nil { self.expiresAt = ProtoTimestamp() }
+                    try self.expiresAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
+                case 0x4A:
+                    let end = try reader.enterNested()
+                    if self.appealDueAt == nil { self.appealDueAt = ProtoTimestamp() }
+                    try self.appealDueAt!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
+                case 0x52: self.sentence = try reader.readString()
+                default:
+                    switch tag >> 3 {
+                        case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10: throw reader.wrongWireType(tag)
+                        default: try reader.skipUnknown(tag, into: &self.unknownFields)
+                    }
+            }
+        }
+    }
+
+    public func encodeMessage(to writer: inout WireWriter) {
+        writer.writeUnknown(self.unknownFields)
+        if !self.sentence.isEmpty {
+            writer.writeString(self.sentence)
+            writer.writeTag(0x52)
+        }
+        if let v = self.appealDueAt {
+            let mark9 = writer.count
+            v.encodeMessage(to: &writer)
+            writer.writeLength(since: mark9)
+            writer.writeTag(0x4A)
+        }
+        if let v = self.expiresAt {
+            let mark8 = writer.count
+            v.encodeMessage(to: &writer)
+            writer.writeLength(since: mark8)
+            writer.writeTag(0x42)
+        }
+        if self.points != 0 {
+            writer.writeInt32(self.points)
+            writer.writeTag(0x38)
+        }
+        if !self.ruleId.isEmpty {
+            writer.writeString(self.ruleId)
+            writer.writeTag(0x32)
+        }
+        if self.complaintType.rawValue != 0 {
+            writer.writeEnum(self.complaintType.rawValue)
+            writer.writeTag(0x28)
+        }
+        if !self.merchantId.isEmpty {
+            writer.writeString(self.merchantId)
+            writer.writeTag(0x22)
+        }
+        if !self.complaintId.isEmpty {
+            writer.writeString(self.complaintId)
+            writer.writeTag(0x1A)
+        }
+        if !self.sanctionId.isEmpty {
+            writer.writeString(self.sanctionId)
+            writer.writeTag(0x12)
+        }
+        if !self.entryId.isEmpty {
+            writer.writeString(self.entryId)
+            writer.writeTag(0xA)
+        }
+    }
+}
+
+extension RecordLine {
+    public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
+        self.init()
+        try ProtoJSON.checkDepth(decoder)
+        let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
+        for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
+            if try c.decodeNil(forKey: key) { continue }
+            switch key.stringValue {
+                case "entryId", "entry_id":
+                    self.entryId = try c.decode(String.self, forKey: key)
+                case "sanctionId", "sanction_id":
+                    self.sanctionId = try c.decode(String.self, forKey: key)
+                case "complaintId", "complaint_id":
+                    self.complaintId = try c.decode(String.self, forKey: key)
+                case "merchantId", "merchant_id":
+                    self.merchantId = try c.decode(String.self, forKey: key)
+                case "complaintType", "complaint_type":
+                    if let v = try ProtoJSON.decodeEnum(ComplaintType.self, from: c, forKey: key, decoder: decoder) {
+                        self.complaintType = v
+                    }
+                case "ruleId", "rule_id":
+                    self.ruleId = try c.decode(String.self, forKey: key)
+                case "points":
+                    self.points = try c.decode(ProtoJSON.Int32Value.self, forKey: key).value
+                case "expiresAt", "expires_at":
+                    self.expiresAt = try c.decode(ProtoTimestamp.self, forKey: key)
+                case "appealDueAt", "appeal_due_at":
+                    self.appealDueAt = try c.decode(ProtoTimestamp.self, forKey: key)
+                case "sentence":
+                    self.sentence = try c.decode(String.self, forKey: key)
+                default: try ProtoJSON.unknownKey(key, in: decoder, message: Self.protoMessageName)
+            }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: ProtoJSON.Key.self)
+        if !self.entryId.isEmpty {
+            try c.encode(self.entryId, forKey: ProtoJSON.Key("entryId"))
+        }
+        if !self.sanctionId.isEmpty {
+            try c.encode(self.sanctionId, forKey: ProtoJSON.Key("sanctionId"))
+        }
+        if !self.complaintId.isEmpty {
+            try c.encode(self.complaintId, forKey: ProtoJSON.Key("complaintId"))
+        }
+        if !self.merchantId.isEmpty {
+            try c.encode(self.merchantId, forKey: ProtoJSON.Key("merchantId"))
+        }
+        if self.complaintType.rawValue != 0 {
+            try c.encode(ProtoJSON.EnumValue<ComplaintType>(self.complaintType), forKey: ProtoJSON.Key("complaintType"))
+        }
+        if !self.ruleId.isEmpty {
+            try c.encode(self.ruleId, forKey: ProtoJSON.Key("ruleId"))
+        }
+        if self.points != 0 {
+            try c.encode(ProtoJSON.Int32Value(self.points), forKey: ProtoJSON.Key("points"))
+        }
+        if let v = self.expiresAt {
+            try c.encode(v, forKey: ProtoJSON.Key("expiresAt"))
+        }
+        if let v = self.appealDueAt {
+            try c.encode(v, forKey: ProtoJSON.Key("appealDueAt"))
+        }
+        if !self.sentence.isEmpty {
+            try c.encode(self.sentence, forKey: ProtoJSON.Key("sentence"))
+        }
+    }
+}
+
 extension IntegrityRecord {
     public mutating func decodeMessage(from reader: inout WireReader) throws(WireError) {
         while !reader.isAtEnd {
@@ -4784,9 +4977,14 @@ extension IntegrityRecord {
                     if self.explanation == nil { self.explanation = Explanation() }
                     try self.explanation!.decodeMessage(from: &reader)
                     reader.leaveNested(end)
+                case 0x5A:
+                    let end = try reader.enterNested()
+                    self.lines.append(RecordLine())
+                    try self.lines[self.lines.count - 1].decodeMessage(from: &reader)
+                    reader.leaveNested(end)
                 default:
                     switch tag >> 3 {
-                        case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10: throw reader.wrongWireType(tag)
+                        case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11: throw reader.wrongWireType(tag)
                         default: try reader.skipUnknown(tag, into: &self.unknownFields)
                     }
             }
@@ -4795,6 +4993,12 @@ extension IntegrityRecord {
 
     public func encodeMessage(to writer: inout WireWriter) {
         writer.writeUnknown(self.unknownFields)
+        for v in self.lines.reversed() {
+            let mark11 = writer.count
+            v.encodeMessage(to: &writer)
+            writer.writeLength(since: mark11)
+            writer.writeTag(0x5A)
+        }
         if let v = self.explanation {
             let mark10 = writer.count
             v.encodeMessage(to: &writer)
@@ -4879,6 +5083,8 @@ extension IntegrityRecord {
                     self.complaintIds = try c.decode([String].self, forKey: key)
                 case "explanation":
                     self.explanation = try c.decode(Explanation.self, forKey: key)
+                case "lines":
+                    self.lines = try c.decode([RecordLine].self, forKey: key)
                 default: try ProtoJSON.unknownKey(key, in: decoder, message: Self.protoMessageName)
             }
         }
@@ -4915,6 +5121,9 @@ extension IntegrityRecord {
         }
         if let v = self.explanation {
             try c.encode(v, forKey: ProtoJSON.Key("explanation"))
+        }
+        if !self.lines.isEmpty {
+            try c.encode(self.lines, forKey: ProtoJSON.Key("lines"))
         }
     }
 }

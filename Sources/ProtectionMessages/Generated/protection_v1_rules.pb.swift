@@ -584,6 +584,10 @@ public struct SimulationSummary: ProtoMessage {
     /// reviewer would have to make: complaints whose merchant's tier forces
     /// manual review, and price-error orders sent to review.
     public var manualReviewsDelta: Int64 = 0
+    /// Merchants whose complaint privileges would be reduced and are not now.
+    public var privilegesReduced: Int64 = 0
+    /// Merchants whose complaint privileges are reduced now and would not be.
+    public var privilegesRestored: Int64 = 0
     /// Fields this build does not know, kept for re-encoding.
     public var unknownFields = UnknownFields()
 
@@ -698,6 +702,27 @@ public struct PriceErrorResolutionChange: ProtoMessage {
     public init() {}
 }
 
+/// A merchant whose complaint privileges would change under the candidate's
+/// guardrails, replayed over its decided complaints.
+public struct PrivilegeChange: ProtoMessage {
+    public static let protoMessageName = "protection.v1.PrivilegeChange"
+
+    /// The store.
+    public var merchantId: String = ""
+    /// Reduced under the rule set in force.
+    public var reducedBefore: Bool = false
+    /// Reduced under the candidate.
+    public var reducedAfter: Bool = false
+    /// The figures under the rule set in force.
+    public var accuracyBefore: ComplaintAccuracy? = nil
+    /// The figures under the candidate (its window and minimum).
+    public var accuracyAfter: ComplaintAccuracy? = nil
+    /// Fields this build does not know, kept for re-encoding.
+    public var unknownFields = UnknownFields()
+
+    public init() {}
+}
+
 /// One outcome that would change under a candidate rule set.
 public struct OutcomeChange: ProtoMessage {
     public static let protoMessageName = "protection.v1.OutcomeChange"
@@ -723,6 +748,8 @@ public struct OutcomeChange: ProtoMessage {
         case tier(TierChange)
         /// A price-error resolution.
         case priceErrorResolution(PriceErrorResolutionChange)
+        /// A merchant's complaint privileges (the guardrails).
+        case privileges(PrivilegeChange)
     }
 }
 
@@ -3156,9 +3183,11 @@ extension SimulationSummary {
                 case 0x40: self.tiersChanged = try reader.readInt64()
                 case 0x48: self.priceErrorResolutionsChanged = try reader.readInt64()
                 case 0x50: self.manualReviewsDelta = try reader.readInt64()
+                case 0x58: self.privilegesReduced = try reader.readInt64()
+                case 0x60: self.privilegesRestored = try reader.readInt64()
                 default:
                     switch tag >> 3 {
-                        case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10: throw reader.wrongWireType(tag)
+                        case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12: throw reader.wrongWireType(tag)
                         default: try reader.skipUnknown(tag, into: &self.unknownFields)
                     }
             }
@@ -3167,6 +3196,14 @@ extension SimulationSummary {
 
     public func encodeMessage(to writer: inout WireWriter) {
         writer.writeUnknown(self.unknownFields)
+        if self.privilegesRestored != 0 {
+            writer.writeInt64(self.privilegesRestored)
+            writer.writeTag(0x60)
+        }
+        if self.privilegesReduced != 0 {
+            writer.writeInt64(self.privilegesReduced)
+            writer.writeTag(0x58)
+        }
         if self.manualReviewsDelta != 0 {
             writer.writeInt64(self.manualReviewsDelta)
             writer.writeTag(0x50)
@@ -3245,6 +3282,10 @@ extension SimulationSummary {
                     self.priceErrorResolutionsChanged = try c.decode(ProtoJSON.Int64Value.self, forKey: key).value
                 case "manualReviewsDelta", "manual_reviews_delta":
                     self.manualReviewsDelta = try c.decode(ProtoJSON.Int64Value.self, forKey: key).value
+                case "privilegesReduced", "privileges_reduced":
+                    self.privilegesReduced = try c.decode(ProtoJSON.Int64Value.self, forKey: key).value
+                case "privilegesRestored", "privileges_restored":
+                    self.privilegesRestored = try c.decode(ProtoJSON.Int64Value.self, forKey: key).value
                 default: try ProtoJSON.unknownKey(key, in: decoder, message: Self.protoMessageName)
             }
         }
@@ -3281,6 +3322,12 @@ extension SimulationSummary {
         }
         if self.manualReviewsDelta != 0 {
             try c.encode(ProtoJSON.Int64Value(self.manualReviewsDelta), forKey: ProtoJSON.Key("manualReviewsDelta"))
+        }
+        if self.privilegesReduced != 0 {
+            try c.encode(ProtoJSON.Int64Value(self.privilegesReduced), forKey: ProtoJSON.Key("privilegesReduced"))
+        }
+        if self.privilegesRestored != 0 {
+            try c.encode(ProtoJSON.Int64Value(self.privilegesRestored), forKey: ProtoJSON.Key("privilegesRestored"))
         }
     }
 }
@@ -3835,6 +3882,110 @@ extension PriceErrorResolutionChange {
     }
 }
 
+extension PrivilegeChange {
+    public mutating func decodeMessage(from reader: inout WireReader) throws(WireError) {
+        while !reader.isAtEnd {
+            let tag = try reader.readTag()
+            switch tag {
+                case 0xA: self.merchantId = try reader.readString()
+                case 0x10: self.reducedBefore = try reader.readBool()
+                case 0x18: self.reducedAfter = try reader.readBool()
+                case 0x22:
+                    let end = try reader.enterNested()
+                    if self.accuracyBefore == nil { self.accuracyBefore = ComplaintAccuracy() }
+                    try self.accuracyBefore!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
+                case 0x2A:
+                    let end = try reader.enterNested()
+                    if self.accuracyAfter == nil { self.accuracyAfter = ComplaintAccuracy() }
+                    try self.accuracyAfter!.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
+                default:
+                    switch tag >> 3 {
+                        case 1, 2, 3, 4, 5: throw reader.wrongWireType(tag)
+                        default: try reader.skipUnknown(tag, into: &self.unknownFields)
+                    }
+            }
+        }
+    }
+
+    public func encodeMessage(to writer: inout WireWriter) {
+        writer.writeUnknown(self.unknownFields)
+        if let v = self.accuracyAfter {
+            let mark5 = writer.count
+            v.encodeMessage(to: &writer)
+            writer.writeLength(since: mark5)
+            writer.writeTag(0x2A)
+        }
+        if let v = self.accuracyBefore {
+            let mark4 = writer.count
+            v.encodeMessage(to: &writer)
+            writer.writeLength(since: mark4)
+            writer.writeTag(0x22)
+        }
+        if self.reducedAfter {
+            writer.writeBool(self.reducedAfter)
+            writer.writeTag(0x18)
+        }
+        if self.reducedBefore {
+            writer.writeBool(self.reducedBefore)
+            writer.writeTag(0x10)
+        }
+        if !self.merchantId.isEmpty {
+            writer.writeString(self.merchantId)
+            writer.writeTag(0xA)
+        }
+    }
+}
+
+extension PrivilegeChange {
+    public init(from decoder: any Decoder) throws {
+        try self.init(decodingJSON: decoder, skippingTypeKey: false)
+    }
+
+    public init(decodingJSON decoder: any Decoder, skippingTypeKey: Bool) throws {
+        self.init()
+        try ProtoJSON.checkDepth(decoder)
+        let c = try decoder.container(keyedBy: ProtoJSON.Key.self)
+        for key in c.allKeys {
+            if skippingTypeKey && key.stringValue == "@type" { continue }
+            if try c.decodeNil(forKey: key) { continue }
+            switch key.stringValue {
+                case "merchantId", "merchant_id":
+                    self.merchantId = try c.decode(String.self, forKey: key)
+                case "reducedBefore", "reduced_before":
+                    self.reducedBefore = try c.decode(Bool.self, forKey: key)
+                case "reducedAfter", "reduced_after":
+                    self.reducedAfter = try c.decode(Bool.self, forKey: key)
+                case "accuracyBefore", "accuracy_before":
+                    self.accuracyBefore = try c.decode(ComplaintAccuracy.self, forKey: key)
+                case "accuracyAfter", "accuracy_after":
+                    self.accuracyAfter = try c.decode(ComplaintAccuracy.self, forKey: key)
+                default: try ProtoJSON.unknownKey(key, in: decoder, message: Self.protoMessageName)
+            }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: ProtoJSON.Key.self)
+        if !self.merchantId.isEmpty {
+            try c.encode(self.merchantId, forKey: ProtoJSON.Key("merchantId"))
+        }
+        if self.reducedBefore {
+            try c.encode(self.reducedBefore, forKey: ProtoJSON.Key("reducedBefore"))
+        }
+        if self.reducedAfter {
+            try c.encode(self.reducedAfter, forKey: ProtoJSON.Key("reducedAfter"))
+        }
+        if let v = self.accuracyBefore {
+            try c.encode(v, forKey: ProtoJSON.Key("accuracyBefore"))
+        }
+        if let v = self.accuracyAfter {
+            try c.encode(v, forKey: ProtoJSON.Key("accuracyAfter"))
+        }
+    }
+}
+
 extension OutcomeChange {
     public mutating func decodeMessage(from reader: inout WireReader) throws(WireError) {
         while !reader.isAtEnd {
@@ -3876,9 +4027,16 @@ extension OutcomeChange {
                     reader.leaveNested(end)
                     self.change = .priceErrorResolution(v)
                 case 0x32: self.sentence = try reader.readString()
+                case 0x3A:
+                    var v: PrivilegeChange
+                    if case .privileges(let existing)? = self.change { v = existing } else { v = PrivilegeChange() }
+                    let end = try reader.enterNested()
+                    try v.decodeMessage(from: &reader)
+                    reader.leaveNested(end)
+                    self.change = .privileges(v)
                 default:
                     switch tag >> 3 {
-                        case 1, 2, 3, 4, 5, 6: throw reader.wrongWireType(tag)
+                        case 1, 2, 3, 4, 5, 6, 7: throw reader.wrongWireType(tag)
                         default: try reader.skipUnknown(tag, into: &self.unknownFields)
                     }
             }
@@ -3887,6 +4045,12 @@ extension OutcomeChange {
 
     public func encodeMessage(to writer: inout WireWriter) {
         writer.writeUnknown(self.unknownFields)
+        if case .privileges(let v)? = self.change {
+            let mark7 = writer.count
+            v.encodeMessage(to: &writer)
+            writer.writeLength(since: mark7)
+            writer.writeTag(0x3A)
+        }
         if !self.sentence.isEmpty {
             writer.writeString(self.sentence)
             writer.writeTag(0x32)
@@ -3952,6 +4116,9 @@ extension OutcomeChange {
                 case "priceErrorResolution", "price_error_resolution":
                     guard self.change == nil else { throw ProtoJSON.duplicateOneof(key, in: decoder, oneof: "change") }
                     self.change = .priceErrorResolution(try c.decode(PriceErrorResolutionChange.self, forKey: key))
+                case "privileges":
+                    guard self.change == nil else { throw ProtoJSON.duplicateOneof(key, in: decoder, oneof: "change") }
+                    self.change = .privileges(try c.decode(PrivilegeChange.self, forKey: key))
                 case "sentence":
                     self.sentence = try c.decode(String.self, forKey: key)
                 default: try ProtoJSON.unknownKey(key, in: decoder, message: Self.protoMessageName)
@@ -3978,6 +4145,9 @@ extension OutcomeChange {
         }
         if !self.sentence.isEmpty {
             try c.encode(self.sentence, forKey: ProtoJSON.Key("sentence"))
+        }
+        if case .privileges(let v)? = self.change {
+            try c.encode(v, forKey: ProtoJSON.Key("privileges"))
         }
     }
 }

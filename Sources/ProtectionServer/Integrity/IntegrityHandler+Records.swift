@@ -45,7 +45,12 @@ extension IntegrityHandler {
         let asOf = request.asOf ?? now
         guard asOf <= now else { throw ServiceError.invalid("as_of", "is in the future") }
         // The cases as they stood at `asOf`: confirmed by then, overturned only if by then.
-        let cases = core.cases(try await core.confirmedComplaints(buyerID: buyerID)).compactMap { item -> ConfirmedCase? in
+        let complaints = try await core.confirmedComplaints(buyerID: buyerID)
+        // A confirmed case may be appealed until its deadline, once.
+        let appealDeadlines = Dictionary(
+            complaints.compactMap { c in c.state == .confirmed ? c.appealDueAt.map { (c.complaintId, $0) } : nil },
+            uniquingKeysWith: { a, _ in a })
+        let cases = core.cases(complaints).compactMap { item -> ConfirmedCase? in
             guard item.confirmedAt <= asOf else { return nil }
             var asThen = item
             if let reversedAt = item.reversedAt, reversedAt > asOf { asThen.reversed = false }
@@ -55,7 +60,8 @@ extension IntegrityHandler {
         var response = GetIntegrityRecordResponse()
         response.record = IntegrityRecords.record(
             buyerID: buyerID, cases: cases, ruleSets: core.catalog.all, ruleSet: ruleSet, asOf: asOf,
-            includeHistory: request.includeHistory, viewingMerchant: caller.role == .merchant ? caller.id : nil)
+            includeHistory: request.includeHistory, viewingMerchant: caller.role == .merchant ? caller.id : nil,
+            appealDeadlines: appealDeadlines)
         return response
     }
 

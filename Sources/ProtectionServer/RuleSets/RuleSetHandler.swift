@@ -134,11 +134,12 @@ extension ServerCore {
     /// reports whose events fall in `range`, and the merchants concerned.
     func history(in range: TimeWindow, merchants: Set<String>, now: ProtoTimestamp) async throws -> WhatIfHistory {
         var query = ComplaintQuery()
-        query.states = [.confirmed, .appealed, .upheld, .overturned]
+        query.states = [.confirmed, .rejected, .appealed, .upheld, .overturned]
         query.filed = range
         query.page = PageRequest(limit: 100_000)
-        let complaints = try await storeCall { try await store.complaints(query) }
+        let decided = try await storeCall { try await store.complaints(query) }
             .filter { merchants.isEmpty || merchants.contains($0.merchantId) }
+        let complaints = decided.filter { $0.state != .rejected }
         var history = WhatIfHistory()
         history.cases = complaints.compactMap { complaint in
             cases([complaint]).first.map { WhatIfHistory.Case($0, merchantScoreMilli: complaint.merchantScoreMilliAtFiling) }
@@ -154,8 +155,9 @@ extension ServerCore {
         history.priceErrors = try await storeCall { try await store.priceErrorReports(reports) }
             .filter { merchants.isEmpty || merchants.contains($0.merchantId) }
             .map { (reportID: $0.reportId, facts: PriceErrorHandler.facts(of: $0)) }
-        let involved = Set(complaints.map(\.merchantId)).union(merchants).sorted()
+        let involved = Set(decided.map(\.merchantId)).union(merchants).sorted()
         for merchantID in involved {
+            history.merchantComplaints[merchantID] = try await decidedComplaints(merchantID: merchantID)
             guard let merchant = try await merchant(merchantID) else { continue }
             let ruleSet = catalog.inForce(at: now)
             let (orders, afterSales) = try await orders(of: .merchant(merchantID), within: ruleSet.experienceScore?.rateWindow, before: now)

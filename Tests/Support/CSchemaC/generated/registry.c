@@ -206,6 +206,7 @@ const ProtobufCMessageDescriptor *const schema_c_registry[] = {
     &protection__v1__price_error_resolution_change__descriptor, // protection.v1.PriceErrorResolutionChange
     &protection__v1__price_error_rules__descriptor, // protection.v1.PriceErrorRules
     &protection__v1__price_error_totals__descriptor, // protection.v1.PriceErrorTotals
+    &protection__v1__privilege_change__descriptor, // protection.v1.PrivilegeChange
     &protection__v1__promotion_fact__descriptor, // protection.v1.PromotionFact
     &protection__v1__promotion_item__descriptor, // protection.v1.PromotionItem
     &protection__v1__promotion_participation__descriptor, // protection.v1.PromotionParticipation
@@ -215,6 +216,7 @@ const ProtobufCMessageDescriptor *const schema_c_registry[] = {
     &protection__v1__quote_return_insurance_response__descriptor, // protection.v1.QuoteReturnInsuranceResponse
     &protection__v1__rate_indicator_scale__descriptor, // protection.v1.RateIndicatorScale
     &protection__v1__rate_measurement__descriptor, // protection.v1.RateMeasurement
+    &protection__v1__record_line__descriptor, // protection.v1.RecordLine
     &protection__v1__reference_price_fact__descriptor, // protection.v1.ReferencePriceFact
     &protection__v1__refund_fact__descriptor, // protection.v1.RefundFact
     &protection__v1__refund_reason_breakdown__descriptor, // protection.v1.RefundReasonBreakdown

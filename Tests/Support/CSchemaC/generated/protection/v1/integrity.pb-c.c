@@ -688,6 +688,51 @@ void   protection__v1__watch_heartbeat__free_unpacked
   assert(message->base.descriptor == &protection__v1__watch_heartbeat__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   protection__v1__record_line__init
+                     (Protection__V1__RecordLine         *message)
+{
+  static const Protection__V1__RecordLine init_value = PROTECTION__V1__RECORD_LINE__INIT;
+  *message = init_value;
+}
+size_t protection__v1__record_line__get_packed_size
+                     (const Protection__V1__RecordLine *message)
+{
+  assert(message->base.descriptor == &protection__v1__record_line__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t protection__v1__record_line__pack
+                     (const Protection__V1__RecordLine *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &protection__v1__record_line__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t protection__v1__record_line__pack_to_buffer
+                     (const Protection__V1__RecordLine *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &protection__v1__record_line__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Protection__V1__RecordLine *
+       protection__v1__record_line__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Protection__V1__RecordLine *)
+     protobuf_c_message_unpack (&protection__v1__record_line__descriptor,
+                                allocator, len, data);
+}
+void   protection__v1__record_line__free_unpacked
+                     (Protection__V1__RecordLine *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &protection__v1__record_line__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   protection__v1__integrity_record__init
                      (Protection__V1__IntegrityRecord         *message)
 {
@@ -4538,7 +4583,162 @@ const ProtobufCMessageDescriptor protection__v1__watch_heartbeat__descriptor =
   (ProtobufCMessageInit) protection__v1__watch_heartbeat__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor protection__v1__integrity_record__field_descriptors[10] =
+static const ProtobufCFieldDescriptor protection__v1__record_line__field_descriptors[10] =
+{
+  {
+    "entry_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__RecordLine, entry_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sanction_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__RecordLine, sanction_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "complaint_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__RecordLine, complaint_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "merchant_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__RecordLine, merchant_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "complaint_type",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__RecordLine, complaint_type),
+    &protection__v1__complaint_type__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rule_id",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__RecordLine, rule_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "points",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__RecordLine, points),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "expires_at",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__RecordLine, expires_at),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "appeal_due_at",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__RecordLine, appeal_due_at),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sentence",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__RecordLine, sentence),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned protection__v1__record_line__field_indices_by_name[] = {
+  8,   /* field[8] = appeal_due_at */
+  2,   /* field[2] = complaint_id */
+  4,   /* field[4] = complaint_type */
+  0,   /* field[0] = entry_id */
+  7,   /* field[7] = expires_at */
+  3,   /* field[3] = merchant_id */
+  6,   /* field[6] = points */
+  5,   /* field[5] = rule_id */
+  1,   /* field[1] = sanction_id */
+  9,   /* field[9] = sentence */
+};
+static const ProtobufCIntRange protection__v1__record_line__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 10 }
+};
+const ProtobufCMessageDescriptor protection__v1__record_line__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "protection.v1.RecordLine",
+  "RecordLine",
+  "Protection__V1__RecordLine",
+  "protection.v1",
+  sizeof(Protection__V1__RecordLine),
+  10,
+  protection__v1__record_line__field_descriptors,
+  protection__v1__record_line__field_indices_by_name,
+  1,  protection__v1__record_line__number_ranges,
+  (ProtobufCMessageInit) protection__v1__record_line__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor protection__v1__integrity_record__field_descriptors[11] =
 {
   {
     "buyer_id",
@@ -4660,6 +4860,18 @@ static const ProtobufCFieldDescriptor protection__v1__integrity_record__field_de
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "lines",
+    11,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Protection__V1__IntegrityRecord, n_lines),
+    offsetof(Protection__V1__IntegrityRecord, lines),
+    &protection__v1__record_line__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned protection__v1__integrity_record__field_indices_by_name[] = {
   2,   /* field[2] = active_points */
@@ -4670,13 +4882,14 @@ static const unsigned protection__v1__integrity_record__field_indices_by_name[] 
   3,   /* field[3] = distinct_merchants */
   6,   /* field[6] = entries */
   9,   /* field[9] = explanation */
+  10,   /* field[10] = lines */
   5,   /* field[5] = platform_limits_in_lookback */
   7,   /* field[7] = sanctions */
 };
 static const ProtobufCIntRange protection__v1__integrity_record__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 10 }
+  { 0, 11 }
 };
 const ProtobufCMessageDescriptor protection__v1__integrity_record__descriptor =
 {
@@ -4686,7 +4899,7 @@ const ProtobufCMessageDescriptor protection__v1__integrity_record__descriptor =
   "Protection__V1__IntegrityRecord",
   "protection.v1",
   sizeof(Protection__V1__IntegrityRecord),
-  10,
+  11,
   protection__v1__integrity_record__field_descriptors,
   protection__v1__integrity_record__field_indices_by_name,
   1,  protection__v1__integrity_record__number_ranges,

@@ -1177,6 +1177,51 @@ void   protection__v1__price_error_resolution_change__free_unpacked
   assert(message->base.descriptor == &protection__v1__price_error_resolution_change__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   protection__v1__privilege_change__init
+                     (Protection__V1__PrivilegeChange         *message)
+{
+  static const Protection__V1__PrivilegeChange init_value = PROTECTION__V1__PRIVILEGE_CHANGE__INIT;
+  *message = init_value;
+}
+size_t protection__v1__privilege_change__get_packed_size
+                     (const Protection__V1__PrivilegeChange *message)
+{
+  assert(message->base.descriptor == &protection__v1__privilege_change__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t protection__v1__privilege_change__pack
+                     (const Protection__V1__PrivilegeChange *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &protection__v1__privilege_change__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t protection__v1__privilege_change__pack_to_buffer
+                     (const Protection__V1__PrivilegeChange *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &protection__v1__privilege_change__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Protection__V1__PrivilegeChange *
+       protection__v1__privilege_change__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Protection__V1__PrivilegeChange *)
+     protobuf_c_message_unpack (&protection__v1__privilege_change__descriptor,
+                                allocator, len, data);
+}
+void   protection__v1__privilege_change__free_unpacked
+                     (Protection__V1__PrivilegeChange *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &protection__v1__privilege_change__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   protection__v1__outcome_change__init
                      (Protection__V1__OutcomeChange         *message)
 {
@@ -3563,7 +3608,7 @@ const ProtobufCMessageDescriptor protection__v1__rule_set_problem__descriptor =
   (ProtobufCMessageInit) protection__v1__rule_set_problem__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor protection__v1__simulation_summary__field_descriptors[10] =
+static const ProtobufCFieldDescriptor protection__v1__simulation_summary__field_descriptors[12] =
 {
   {
     "sanctions_added",
@@ -3685,6 +3730,30 @@ static const ProtobufCFieldDescriptor protection__v1__simulation_summary__field_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "privileges_reduced",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__SimulationSummary, privileges_reduced),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "privileges_restored",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__SimulationSummary, privileges_restored),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned protection__v1__simulation_summary__field_indices_by_name[] = {
   3,   /* field[3] = exclusions_added */
@@ -3693,6 +3762,8 @@ static const unsigned protection__v1__simulation_summary__field_indices_by_name[
   6,   /* field[6] = payout_delta */
   5,   /* field[5] = payouts_changed */
   8,   /* field[8] = price_error_resolutions_changed */
+  10,   /* field[10] = privileges_reduced */
+  11,   /* field[11] = privileges_restored */
   0,   /* field[0] = sanctions_added */
   2,   /* field[2] = sanctions_changed */
   1,   /* field[1] = sanctions_removed */
@@ -3701,7 +3772,7 @@ static const unsigned protection__v1__simulation_summary__field_indices_by_name[
 static const ProtobufCIntRange protection__v1__simulation_summary__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 10 }
+  { 0, 12 }
 };
 const ProtobufCMessageDescriptor protection__v1__simulation_summary__descriptor =
 {
@@ -3711,7 +3782,7 @@ const ProtobufCMessageDescriptor protection__v1__simulation_summary__descriptor 
   "Protection__V1__SimulationSummary",
   "protection.v1",
   sizeof(Protection__V1__SimulationSummary),
-  10,
+  12,
   protection__v1__simulation_summary__field_descriptors,
   protection__v1__simulation_summary__field_indices_by_name,
   1,  protection__v1__simulation_summary__number_ranges,
@@ -4220,7 +4291,97 @@ const ProtobufCMessageDescriptor protection__v1__price_error_resolution_change__
   (ProtobufCMessageInit) protection__v1__price_error_resolution_change__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor protection__v1__outcome_change__field_descriptors[6] =
+static const ProtobufCFieldDescriptor protection__v1__privilege_change__field_descriptors[5] =
+{
+  {
+    "merchant_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__PrivilegeChange, merchant_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reduced_before",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__PrivilegeChange, reduced_before),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reduced_after",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__PrivilegeChange, reduced_after),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "accuracy_before",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__PrivilegeChange, accuracy_before),
+    &protection__v1__complaint_accuracy__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "accuracy_after",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Protection__V1__PrivilegeChange, accuracy_after),
+    &protection__v1__complaint_accuracy__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned protection__v1__privilege_change__field_indices_by_name[] = {
+  4,   /* field[4] = accuracy_after */
+  3,   /* field[3] = accuracy_before */
+  0,   /* field[0] = merchant_id */
+  2,   /* field[2] = reduced_after */
+  1,   /* field[1] = reduced_before */
+};
+static const ProtobufCIntRange protection__v1__privilege_change__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor protection__v1__privilege_change__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "protection.v1.PrivilegeChange",
+  "PrivilegeChange",
+  "Protection__V1__PrivilegeChange",
+  "protection.v1",
+  sizeof(Protection__V1__PrivilegeChange),
+  5,
+  protection__v1__privilege_change__field_descriptors,
+  protection__v1__privilege_change__field_indices_by_name,
+  1,  protection__v1__privilege_change__number_ranges,
+  (ProtobufCMessageInit) protection__v1__privilege_change__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor protection__v1__outcome_change__field_descriptors[7] =
 {
   {
     "sanction",
@@ -4294,11 +4455,24 @@ static const ProtobufCFieldDescriptor protection__v1__outcome_change__field_desc
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "privileges",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Protection__V1__OutcomeChange, change_case),
+    offsetof(Protection__V1__OutcomeChange, privileges),
+    &protection__v1__privilege_change__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned protection__v1__outcome_change__field_indices_by_name[] = {
   1,   /* field[1] = exclusion */
   2,   /* field[2] = payout */
   4,   /* field[4] = price_error_resolution */
+  6,   /* field[6] = privileges */
   0,   /* field[0] = sanction */
   5,   /* field[5] = sentence */
   3,   /* field[3] = tier */
@@ -4306,7 +4480,7 @@ static const unsigned protection__v1__outcome_change__field_indices_by_name[] = 
 static const ProtobufCIntRange protection__v1__outcome_change__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor protection__v1__outcome_change__descriptor =
 {
@@ -4316,7 +4490,7 @@ const ProtobufCMessageDescriptor protection__v1__outcome_change__descriptor =
   "Protection__V1__OutcomeChange",
   "protection.v1",
   sizeof(Protection__V1__OutcomeChange),
-  6,
+  7,
   protection__v1__outcome_change__field_descriptors,
   protection__v1__outcome_change__field_indices_by_name,
   1,  protection__v1__outcome_change__number_ranges,

@@ -37,6 +37,7 @@ typedef struct Protection__V1__LedgerEntry Protection__V1__LedgerEntry;
 typedef struct Protection__V1__Sanction Protection__V1__Sanction;
 typedef struct Protection__V1__SanctionEvent Protection__V1__SanctionEvent;
 typedef struct Protection__V1__WatchHeartbeat Protection__V1__WatchHeartbeat;
+typedef struct Protection__V1__RecordLine Protection__V1__RecordLine;
 typedef struct Protection__V1__IntegrityRecord Protection__V1__IntegrityRecord;
 typedef struct Protection__V1__ActiveRestriction Protection__V1__ActiveRestriction;
 typedef struct Protection__V1__OrderCheck Protection__V1__OrderCheck;
@@ -1343,6 +1344,61 @@ struct  Protection__V1__WatchHeartbeat
 
 
 /*
+ * One line of a buyer's integrity record, as the buyer reads it: an entry
+ * (a confirmed complaint's points) or a sanction.
+ */
+struct  Protection__V1__RecordLine
+{
+  ProtobufCMessage base;
+  /*
+   * The ledger entry; empty for a sanction line.
+   */
+  char *entry_id;
+  /*
+   * The sanction; empty for an entry line.
+   */
+  char *sanction_id;
+  /*
+   * The complaint behind the entry.
+   */
+  char *complaint_id;
+  /*
+   * The store concerned.
+   */
+  char *merchant_id;
+  /*
+   * The complaint type (entry lines).
+   */
+  Protection__V1__ComplaintType complaint_type;
+  /*
+   * The rule that gave the points or imposed the sanction.
+   */
+  char *rule_id;
+  /*
+   * Points of the entry (entry lines).
+   */
+  int32_t points;
+  /*
+   * When the points stop counting, or the sanction ends; unset for an
+   * open-ended sanction.
+   */
+  Google__Protobuf__Timestamp *expires_at;
+  /*
+   * The last moment to appeal the confirmed case; unset when it can no
+   * longer be appealed.
+   */
+  Google__Protobuf__Timestamp *appeal_due_at;
+  /*
+   * The line in one sentence.
+   */
+  char *sentence;
+};
+#define PROTECTION__V1__RECORD_LINE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&protection__v1__record_line__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, PROTECTION__V1__COMPLAINT_TYPE__COMPLAINT_TYPE_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, NULL, NULL, (char *)protobuf_c_empty_string }
+
+
+/*
  * A buyer's integrity record.
  */
 struct  Protection__V1__IntegrityRecord
@@ -1391,10 +1447,17 @@ struct  Protection__V1__IntegrityRecord
    * How the totals and sanctions follow from the rules.
    */
   Protection__V1__Explanation *explanation;
+  /*
+   * The record in words the buyer can read: one line per entry and per
+   * sanction, with the rule, the points, the expiry and the appeal deadline
+   * (no merchant-internal figures, no other buyer's data).
+   */
+  size_t n_lines;
+  Protection__V1__RecordLine **lines;
 };
 #define PROTECTION__V1__INTEGRITY_RECORD__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&protection__v1__integrity_record__descriptor) \
-    , (char *)protobuf_c_empty_string, NULL, 0, 0, 0, 0, 0,NULL, 0,NULL, 0,NULL, NULL }
+    , (char *)protobuf_c_empty_string, NULL, 0, 0, 0, 0, 0,NULL, 0,NULL, 0,NULL, NULL, 0,NULL }
 
 
 /*
@@ -2826,6 +2889,25 @@ Protection__V1__WatchHeartbeat *
 void   protection__v1__watch_heartbeat__free_unpacked
                      (Protection__V1__WatchHeartbeat *message,
                       ProtobufCAllocator *allocator);
+/* Protection__V1__RecordLine methods */
+void   protection__v1__record_line__init
+                     (Protection__V1__RecordLine         *message);
+size_t protection__v1__record_line__get_packed_size
+                     (const Protection__V1__RecordLine   *message);
+size_t protection__v1__record_line__pack
+                     (const Protection__V1__RecordLine   *message,
+                      uint8_t             *out);
+size_t protection__v1__record_line__pack_to_buffer
+                     (const Protection__V1__RecordLine   *message,
+                      ProtobufCBuffer     *buffer);
+Protection__V1__RecordLine *
+       protection__v1__record_line__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   protection__v1__record_line__free_unpacked
+                     (Protection__V1__RecordLine *message,
+                      ProtobufCAllocator *allocator);
 /* Protection__V1__IntegrityRecord methods */
 void   protection__v1__integrity_record__init
                      (Protection__V1__IntegrityRecord         *message);
@@ -3642,6 +3724,9 @@ typedef void (*Protection__V1__SanctionEvent_Closure)
 typedef void (*Protection__V1__WatchHeartbeat_Closure)
                  (const Protection__V1__WatchHeartbeat *message,
                   void *closure_data);
+typedef void (*Protection__V1__RecordLine_Closure)
+                 (const Protection__V1__RecordLine *message,
+                  void *closure_data);
 typedef void (*Protection__V1__IntegrityRecord_Closure)
                  (const Protection__V1__IntegrityRecord *message,
                   void *closure_data);
@@ -3976,6 +4061,7 @@ extern const ProtobufCMessageDescriptor protection__v1__ledger_entry__descriptor
 extern const ProtobufCMessageDescriptor protection__v1__sanction__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__sanction_event__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__watch_heartbeat__descriptor;
+extern const ProtobufCMessageDescriptor protection__v1__record_line__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__integrity_record__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__active_restriction__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__order_check__descriptor;

@@ -50,6 +50,7 @@ typedef struct Protection__V1__ExclusionChange Protection__V1__ExclusionChange;
 typedef struct Protection__V1__PayoutChange Protection__V1__PayoutChange;
 typedef struct Protection__V1__TierChange Protection__V1__TierChange;
 typedef struct Protection__V1__PriceErrorResolutionChange Protection__V1__PriceErrorResolutionChange;
+typedef struct Protection__V1__PrivilegeChange Protection__V1__PrivilegeChange;
 typedef struct Protection__V1__OutcomeChange Protection__V1__OutcomeChange;
 typedef struct Protection__V1__GetRuleSetRequest Protection__V1__GetRuleSetRequest;
 typedef struct Protection__V1__GetRuleSetResponse Protection__V1__GetRuleSetResponse;
@@ -864,10 +865,18 @@ struct  Protection__V1__SimulationSummary
    * manual review, and price-error orders sent to review.
    */
   int64_t manual_reviews_delta;
+  /*
+   * Merchants whose complaint privileges would be reduced and are not now.
+   */
+  int64_t privileges_reduced;
+  /*
+   * Merchants whose complaint privileges are reduced now and would not be.
+   */
+  int64_t privileges_restored;
 };
 #define PROTECTION__V1__SIMULATION_SUMMARY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&protection__v1__simulation_summary__descriptor) \
-    , 0, 0, 0, 0, 0, 0, NULL, 0, 0, 0 }
+    , 0, 0, 0, 0, 0, 0, NULL, 0, 0, 0, 0, 0 }
 
 
 /*
@@ -1046,13 +1055,47 @@ struct  Protection__V1__PriceErrorResolutionChange
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, PROTECTION__V1__PRICE_ERROR_RESOLUTION_ACTION__PRICE_ERROR_RESOLUTION_ACTION_UNSPECIFIED, PROTECTION__V1__PRICE_ERROR_RESOLUTION_ACTION__PRICE_ERROR_RESOLUTION_ACTION_UNSPECIFIED, NULL, NULL }
 
 
+/*
+ * A merchant whose complaint privileges would change under the candidate's
+ * guardrails, replayed over its decided complaints.
+ */
+struct  Protection__V1__PrivilegeChange
+{
+  ProtobufCMessage base;
+  /*
+   * The store.
+   */
+  char *merchant_id;
+  /*
+   * Reduced under the rule set in force.
+   */
+  protobuf_c_boolean reduced_before;
+  /*
+   * Reduced under the candidate.
+   */
+  protobuf_c_boolean reduced_after;
+  /*
+   * The figures under the rule set in force.
+   */
+  Protection__V1__ComplaintAccuracy *accuracy_before;
+  /*
+   * The figures under the candidate (its window and minimum).
+   */
+  Protection__V1__ComplaintAccuracy *accuracy_after;
+};
+#define PROTECTION__V1__PRIVILEGE_CHANGE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&protection__v1__privilege_change__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0, NULL, NULL }
+
+
 typedef enum {
   PROTECTION__V1__OUTCOME_CHANGE__CHANGE__NOT_SET = 0,
   PROTECTION__V1__OUTCOME_CHANGE__CHANGE_SANCTION = 1,
   PROTECTION__V1__OUTCOME_CHANGE__CHANGE_EXCLUSION = 2,
   PROTECTION__V1__OUTCOME_CHANGE__CHANGE_PAYOUT = 3,
   PROTECTION__V1__OUTCOME_CHANGE__CHANGE_TIER = 4,
-  PROTECTION__V1__OUTCOME_CHANGE__CHANGE_PRICE_ERROR_RESOLUTION = 5
+  PROTECTION__V1__OUTCOME_CHANGE__CHANGE_PRICE_ERROR_RESOLUTION = 5,
+  PROTECTION__V1__OUTCOME_CHANGE__CHANGE_PRIVILEGES = 7
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(PROTECTION__V1__OUTCOME_CHANGE__CHANGE__CASE)
 } Protection__V1__OutcomeChange__ChangeCase;
 
@@ -1088,6 +1131,10 @@ struct  Protection__V1__OutcomeChange
      * A price-error resolution.
      */
     Protection__V1__PriceErrorResolutionChange *price_error_resolution;
+    /*
+     * A merchant's complaint privileges (the guardrails).
+     */
+    Protection__V1__PrivilegeChange *privileges;
   };
 };
 #define PROTECTION__V1__OUTCOME_CHANGE__INIT \
@@ -1813,6 +1860,25 @@ Protection__V1__PriceErrorResolutionChange *
 void   protection__v1__price_error_resolution_change__free_unpacked
                      (Protection__V1__PriceErrorResolutionChange *message,
                       ProtobufCAllocator *allocator);
+/* Protection__V1__PrivilegeChange methods */
+void   protection__v1__privilege_change__init
+                     (Protection__V1__PrivilegeChange         *message);
+size_t protection__v1__privilege_change__get_packed_size
+                     (const Protection__V1__PrivilegeChange   *message);
+size_t protection__v1__privilege_change__pack
+                     (const Protection__V1__PrivilegeChange   *message,
+                      uint8_t             *out);
+size_t protection__v1__privilege_change__pack_to_buffer
+                     (const Protection__V1__PrivilegeChange   *message,
+                      ProtobufCBuffer     *buffer);
+Protection__V1__PrivilegeChange *
+       protection__v1__privilege_change__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   protection__v1__privilege_change__free_unpacked
+                     (Protection__V1__PrivilegeChange *message,
+                      ProtobufCAllocator *allocator);
 /* Protection__V1__OutcomeChange methods */
 void   protection__v1__outcome_change__init
                      (Protection__V1__OutcomeChange         *message);
@@ -2102,6 +2168,9 @@ typedef void (*Protection__V1__TierChange_Closure)
 typedef void (*Protection__V1__PriceErrorResolutionChange_Closure)
                  (const Protection__V1__PriceErrorResolutionChange *message,
                   void *closure_data);
+typedef void (*Protection__V1__PrivilegeChange_Closure)
+                 (const Protection__V1__PrivilegeChange *message,
+                  void *closure_data);
 typedef void (*Protection__V1__OutcomeChange_Closure)
                  (const Protection__V1__OutcomeChange *message,
                   void *closure_data);
@@ -2226,6 +2295,7 @@ extern const ProtobufCMessageDescriptor protection__v1__exclusion_change__descri
 extern const ProtobufCMessageDescriptor protection__v1__payout_change__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__tier_change__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__price_error_resolution_change__descriptor;
+extern const ProtobufCMessageDescriptor protection__v1__privilege_change__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__outcome_change__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__get_rule_set_request__descriptor;
 extern const ProtobufCMessageDescriptor protection__v1__get_rule_set_response__descriptor;
