@@ -1,7 +1,8 @@
 // libFuzzer harness for proto3 JSON, into the generated types and the dynamic codec.
 //
 // The first input byte picks one of the schema's message types or a well-known
-// type (Any, Struct, Value, the wrappers, FieldMask, ...); the rest is JSON
+// type (Any, Struct, Value, the wrappers, FieldMask, ...) by its index in the
+// sorted list of names (seeds are remapped when the schema adds types); the rest is JSON
 // text. The generated type (Codable) and the dynamic codec (ProtoSchema) each
 // decode it, or refuse it with an error: nothing else. Whatever one accepts must
 // survive its own round trip: the generated value encodes to JSON that decodes to

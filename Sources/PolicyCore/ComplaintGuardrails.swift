@@ -76,27 +76,8 @@ public enum ComplaintGuardrails {
         }
         let decided = decided(complaints)
         let failures = failures(decided).sorted()
-        // The moments the answer can change: each decision and overturn, each
-        // leaving the window, each end of a clean period, and now.
-        var moments = decided.flatMap { d in [d.decidedAt, adding(rules.accuracyWindow, to: d.decidedAt)] + (d.overturnedAt.map { [$0] } ?? []) }
-        moments += failures.map { adding(rules.cleanPeriod, to: $0) }
-        moments = Array(Set(moments.filter { $0 <= now })).sorted() + [now]
-        var reducedSince: ProtoTimestamp?
-        var restoredAt: ProtoTimestamp?
-        for t in moments {
-            let f = figures(decided, rules: rules, now: t)
-            let lastFailure = failures.last { $0 <= t }
-            if reducedSince != nil {
-                let clean = lastFailure.map { t >= adding(rules.cleanPeriod, to: $0) } ?? true
-                if f.accuracyBp >= rules.restoreAtBp || clean {
-                    reducedSince = nil
-                    restoredAt = t
-                }
-            } else if f.counts && f.accuracyBp < rules.reduceBelowBp,
-                      restoredAt.map({ r in failures.contains { r < $0 && $0 <= t } }) ?? true {
-                reducedSince = t
-            }
-        }
+        let (reducedSince, restorations) = replay(decided, failures: failures, rules: rules, now: now)
+        let restoredAt = restorations.last
         let f = figures(decided, rules: rules, now: now)
         privileges.accuracy = f
         privileges.reduced = reducedSince != nil
@@ -132,6 +113,43 @@ public enum ComplaintGuardrails {
             ],
             sentence: privileges.sentence)
         return privileges
+    }
+
+    /// The moments at or before `now` a reduction of the merchant's privileges
+    /// ended (accuracy back at the threshold, or the clean period over).
+    public static func restorations(complaints: [Complaint], rules: GuardrailRules?, now: ProtoTimestamp) -> [ProtoTimestamp] {
+        guard let rules else { return [] }
+        let decided = decided(complaints)
+        return replay(decided, failures: failures(decided).sorted(), rules: rules, now: now).restorations
+    }
+
+    /// The history replayed in time order: when the current reduction began (nil
+    /// when not reduced at `now`) and every restoration so far.
+    static func replay(
+        _ decided: [Decided], failures: [ProtoTimestamp], rules: GuardrailRules, now: ProtoTimestamp
+    ) -> (reducedSince: ProtoTimestamp?, restorations: [ProtoTimestamp]) {
+        // The moments the answer can change: each decision and overturn, each
+        // leaving the window, each end of a clean period, and now.
+        var moments = decided.flatMap { d in [d.decidedAt, adding(rules.accuracyWindow, to: d.decidedAt)] + (d.overturnedAt.map { [$0] } ?? []) }
+        moments += failures.map { adding(rules.cleanPeriod, to: $0) }
+        moments = Array(Set(moments.filter { $0 <= now })).sorted() + [now]
+        var reducedSince: ProtoTimestamp?
+        var restorations: [ProtoTimestamp] = []
+        for t in moments {
+            let f = figures(decided, rules: rules, now: t)
+            let lastFailure = failures.last { $0 <= t }
+            if reducedSince != nil {
+                let clean = lastFailure.map { t >= adding(rules.cleanPeriod, to: $0) } ?? true
+                if f.accuracyBp >= rules.restoreAtBp || clean {
+                    reducedSince = nil
+                    restorations.append(t)
+                }
+            } else if f.counts && f.accuracyBp < rules.reduceBelowBp,
+                      restorations.last.map({ r in failures.contains { r < $0 && $0 <= t } }) ?? true {
+                reducedSince = t
+            }
+        }
+        return (reducedSince, restorations)
     }
 
     /// The latest low review (at most `retaliation_max_stars`) by the buyer of

@@ -6,7 +6,8 @@ import ProtoWire
 public enum DueTransitions {
     public static func due(
         complaints: [Complaint], ledger: [LedgerEntry], sanctions: [Sanction], ruleSets: [RuleSetSummary],
-        claims: [ReturnInsuranceClaim] = [], ruleSet: RuleSet, now: ProtoTimestamp
+        claims: [ReturnInsuranceClaim] = [], merchantComplaints: [String: [Complaint]] = [:], ruleSet: RuleSet,
+        now: ProtoTimestamp
     ) -> [DueTransition] {
         var due: [DueTransition] = []
         func add(
@@ -64,6 +65,16 @@ public enum DueTransitions {
             add(.ruleSetEffective, .ruleSet, "v\(summary.version)", at: summary.effectiveAt,
                 from: "RULE_SET_STATUS_SCHEDULED", to: "RULE_SET_STATUS_IN_FORCE", ruleID: "clock.rule_set_effective",
                 sentence: "Rule set \(summary.version) takes effect.")
+        }
+        // Guardrails: each end of a reduction of a merchant's complaint privileges.
+        for (merchantID, complaints) in merchantComplaints.sorted(by: { $0.key < $1.key }) {
+            for time in ComplaintGuardrails.restorations(complaints: complaints, rules: ruleSet.guardrails, now: now) {
+                add(.privilegesRestored, .merchant, merchantID, at: time,
+                    from: "COMPLAINT_PRIVILEGES_REDUCED", to: "COMPLAINT_PRIVILEGES_FULL", ruleID: "integrity.guardrail.accuracy",
+                    sentence: "\(merchantID)'s complaint privileges are full again: its accuracy is back at "
+                        + "\(bpText(ruleSet.guardrails?.restoreAtBp ?? 0)) or no complaint of it was rejected or overturned for "
+                        + "\(durationText(ruleSet.guardrails?.cleanPeriod ?? ProtoDuration())).")
+            }
         }
         return due.sorted { ($0.dueAt!.seconds, $0.transitionId) < ($1.dueAt!.seconds, $1.transitionId) }
     }

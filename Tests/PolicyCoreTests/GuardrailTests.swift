@@ -107,6 +107,23 @@ import Testing
         #expect(Self.privileges(again, day: 121).reducedSince == ts(Self.t0 + 120 * Self.day))
     }
 
+    @Test("the clock lists the restoration as a due transition at the end of the clean period")
+    func restorationIsDue() {
+        let complaints = Self.history(confirmed: 2, rejected: 8)  // reduced on day 10, clean until day 100
+        func due(_ at: Int64) -> [DueTransition] {
+            DueTransitions.due(
+                complaints: [], ledger: [], sanctions: [], ruleSets: [], merchantComplaints: ["M-1": complaints],
+                ruleSet: Self.rules, now: ts(Self.t0 + at))
+        }
+        #expect(due(100 * Self.day - 1).isEmpty)
+        let restored = due(100 * Self.day)
+        #expect(restored.count == 1)
+        #expect(restored.first?.kind == .privilegesRestored && restored.first?.subjectKind == .merchant)
+        #expect(restored.first?.subjectId == "M-1" && restored.first?.dueAt == ts(Self.t0 + 100 * Self.day))
+        #expect(restored.first?.transitionId == "privileges_restored/M-1/\(Self.t0 + 100 * Self.day)")
+        #expect(restored.first?.toState == "COMPLAINT_PRIVILEGES_FULL")
+    }
+
     @Test("accuracy back to 6,000 bp restores them; 5,999 bp does not")
     func restoreAtSixThousand() {
         // Reduced on day 10 (4 of 10); then confirmed complaints raise accuracy.

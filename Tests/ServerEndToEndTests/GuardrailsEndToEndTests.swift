@@ -73,6 +73,23 @@ import Testing
                 _ = try await clients.integrity.getIntegrityRecord(own, metadata: Principal.buyer("B-10").metadata, options: callOptions)
             }
             #expect(foreign?.0 == .notFound)
+
+            // 90 days after the last rejection the privileges come back on their own,
+            // and the clock announces it in the audit log.
+            server.setTime(Time.at(day: 91, seconds: -1))
+            let still = try await clients.merchants.getMerchantRights(
+                GetMerchantRightsRequest(), metadata: Principal.merchant("M-1").metadata, options: callOptions)
+            #expect(still.complaintPrivileges?.reduced == true)
+            server.setTime(Time.at(day: 91))
+            var query = ListAuditEventsRequest()
+            query.subjectId = "M-1"
+            try await eventually("the sweeper announces the restoration") {
+                try await clients.audit.listAuditEvents(query, metadata: Principal.admin.metadata, options: callOptions).events
+                    .contains { $0.toState == "COMPLAINT_PRIVILEGES_FULL" && $0.actor?.role == .system && $0.subjectKind == .merchant }
+            }
+            let back = try await clients.merchants.getMerchantRights(
+                GetMerchantRightsRequest(), metadata: Principal.merchant("M-1").metadata, options: callOptions)
+            #expect(back.complaintPrivileges?.reduced == false && back.rights.contains(.storeOrderRestriction))
         }
     }
 

@@ -7,7 +7,7 @@ import ProtoWire
 /// The schema this module was generated from, served by reflection.
 public enum ProtectionMessagesSchema {
     /// SHA-256 over each file's path and text, in path order.
-    public static let hash = "2a8a05904e22048f14c88efc375733e39f1a4e6f1c2f9cfd4661834cdb53c07f"
+    public static let hash = "5f11184e86d40c6dc1592309af1a899cdf4fa1999737960431a191de23a73ce2"
 
     /// Each `.proto` file: its path under the schema root and its text.
     public static let files: [(path: String, source: String)] = [
@@ -200,6 +200,9 @@ enum AuditSubjectKind {
   // full method): no or a bad token, a role the rpc does not declare, another
   // party's record, a rate limit.
   AUDIT_SUBJECT_KIND_CALL = 11;
+  // A merchant's standing (subject id: the merchant id): its complaint
+  // privileges reduced by the guardrails coming back.
+  AUDIT_SUBJECT_KIND_MERCHANT = 12;
 }
 
 // What happened.
@@ -345,6 +348,10 @@ enum DueTransitionKind {
   DUE_TRANSITION_KIND_SANCTION_EXPIRED = 6;
   // A scheduled rule set took effect: SCHEDULED -> IN_FORCE.
   DUE_TRANSITION_KIND_RULE_SET_EFFECTIVE = 7;
+  // A merchant's reduced complaint privileges came back (accuracy back at
+  // the restore threshold, or the clean period passed): announced in the
+  // audit log. The standing itself is derived, so it changed at that moment.
+  DUE_TRANSITION_KIND_PRIVILEGES_RESTORED = 8;
 }
 
 // One transition due at a time.

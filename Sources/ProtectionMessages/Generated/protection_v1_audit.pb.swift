@@ -32,10 +32,13 @@ public enum AuditSubjectKind: ProtoEnum {
     /// full method): no or a bad token, a role the rpc does not declare, another
     /// party's record, a rate limit.
     case call // AUDIT_SUBJECT_KIND_CALL = 11
+    /// A merchant's standing (subject id: the merchant id): its complaint
+    /// privileges reduced by the guardrails coming back.
+    case merchant // AUDIT_SUBJECT_KIND_MERCHANT = 12
     /// A number this build does not know.
     case UNRECOGNIZED(Int32)
 
-    public static let allCases: [AuditSubjectKind] = [.unspecified, .complaint, .ledgerEntry, .sanction, .insuranceEnrollment, .promotionParticipation, .insuranceClaim, .priceErrorReport, .ruleSet, .fact, .credential, .call]
+    public static let allCases: [AuditSubjectKind] = [.unspecified, .complaint, .ledgerEntry, .sanction, .insuranceEnrollment, .promotionParticipation, .insuranceClaim, .priceErrorReport, .ruleSet, .fact, .credential, .call, .merchant]
 
     public init(rawValue: Int32) {
         switch rawValue {
@@ -51,6 +54,7 @@ public enum AuditSubjectKind: ProtoEnum {
             case 9: self = .fact
             case 10: self = .credential
             case 11: self = .call
+            case 12: self = .merchant
             default: self = .UNRECOGNIZED(rawValue)
         }
     }
@@ -69,6 +73,7 @@ public enum AuditSubjectKind: ProtoEnum {
             case .fact: 9
             case .credential: 10
             case .call: 11
+            case .merchant: 12
             case .UNRECOGNIZED(let v): v
         }
     }
@@ -87,6 +92,7 @@ public enum AuditSubjectKind: ProtoEnum {
             case .fact: "AUDIT_SUBJECT_KIND_FACT"
             case .credential: "AUDIT_SUBJECT_KIND_CREDENTIAL"
             case .call: "AUDIT_SUBJECT_KIND_CALL"
+            case .merchant: "AUDIT_SUBJECT_KIND_MERCHANT"
             case .UNRECOGNIZED: nil
         }
     }
@@ -105,6 +111,7 @@ public enum AuditSubjectKind: ProtoEnum {
             case "AUDIT_SUBJECT_KIND_FACT": self = .fact
             case "AUDIT_SUBJECT_KIND_CREDENTIAL": self = .credential
             case "AUDIT_SUBJECT_KIND_CALL": self = .call
+            case "AUDIT_SUBJECT_KIND_MERCHANT": self = .merchant
             default: return nil
         }
     }

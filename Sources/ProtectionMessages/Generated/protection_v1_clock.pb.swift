@@ -22,10 +22,14 @@ public enum DueTransitionKind: ProtoEnum {
     case sanctionExpired // DUE_TRANSITION_KIND_SANCTION_EXPIRED = 6
     /// A scheduled rule set took effect: SCHEDULED -> IN_FORCE.
     case ruleSetEffective // DUE_TRANSITION_KIND_RULE_SET_EFFECTIVE = 7
+    /// A merchant's reduced complaint privileges came back (accuracy back at
+    /// the restore threshold, or the clean period passed): announced in the
+    /// audit log. The standing itself is derived, so it changed at that moment.
+    case privilegesRestored // DUE_TRANSITION_KIND_PRIVILEGES_RESTORED = 8
     /// A number this build does not know.
     case UNRECOGNIZED(Int32)
 
-    public static let allCases: [DueTransitionKind] = [.unspecified, .evidenceDeadlinePassed, .reviewClockExpired, .appealWindowClosed, .insurancePayoutDue, .ledgerEntryExpired, .sanctionExpired, .ruleSetEffective]
+    public static let allCases: [DueTransitionKind] = [.unspecified, .evidenceDeadlinePassed, .reviewClockExpired, .appealWindowClosed, .insurancePayoutDue, .ledgerEntryExpired, .sanctionExpired, .ruleSetEffective, .privilegesRestored]
 
     public init(rawValue: Int32) {
         switch rawValue {
@@ -37,6 +41,7 @@ public enum DueTransitionKind: ProtoEnum {
             case 5: self = .ledgerEntryExpired
             case 6: self = .sanctionExpired
             case 7: self = .ruleSetEffective
+            case 8: self = .privilegesRestored
             default: self = .UNRECOGNIZED(rawValue)
         }
     }
@@ -51,6 +56,7 @@ public enum DueTransitionKind: ProtoEnum {
             case .ledgerEntryExpired: 5
             case .sanctionExpired: 6
             case .ruleSetEffective: 7
+            case .privilegesRestored: 8
             case .UNRECOGNIZED(let v): v
         }
     }
@@ -65,6 +71,7 @@ public enum DueTransitionKind: ProtoEnum {
             case .ledgerEntryExpired: "DUE_TRANSITION_KIND_LEDGER_ENTRY_EXPIRED"
             case .sanctionExpired: "DUE_TRANSITION_KIND_SANCTION_EXPIRED"
             case .ruleSetEffective: "DUE_TRANSITION_KIND_RULE_SET_EFFECTIVE"
+            case .privilegesRestored: "DUE_TRANSITION_KIND_PRIVILEGES_RESTORED"
             case .UNRECOGNIZED: nil
         }
     }
@@ -79,6 +86,7 @@ public enum DueTransitionKind: ProtoEnum {
             case "DUE_TRANSITION_KIND_LEDGER_ENTRY_EXPIRED": self = .ledgerEntryExpired
             case "DUE_TRANSITION_KIND_SANCTION_EXPIRED": self = .sanctionExpired
             case "DUE_TRANSITION_KIND_RULE_SET_EFFECTIVE": self = .ruleSetEffective
+            case "DUE_TRANSITION_KIND_PRIVILEGES_RESTORED": self = .privilegesRestored
             default: return nil
         }
     }

@@ -17,13 +17,42 @@ extension ServerCore {
         async let ledger = storeCall { try await store.ledgerEntriesDue(at: seconds, limit: limit) }
         async let sanctions = storeCall { try await store.sanctionsDue(at: seconds, limit: limit) }
         async let claims = storeCall { try await store.claimsDue(at: seconds, limit: limit) }
+        let ruleSet = catalog.inForce(at: time)
+        var merchantComplaints: [String: [Complaint]] = [:]
+        for merchantID in try await guardrailCandidates(at: time, ruleSet: ruleSet).prefix(limit) {
+            merchantComplaints[merchantID] = try await decidedComplaints(merchantID: merchantID)
+        }
         let due = DueTransitions.due(
             complaints: try await complaints, ledger: try await ledger, sanctions: try await sanctions,
-            ruleSets: catalog.published.map(\.summary), claims: try await claims, ruleSet: catalog.inForce(at: time),
-            now: time)
+            ruleSets: catalog.published.map(\.summary), claims: try await claims, merchantComplaints: merchantComplaints,
+            ruleSet: ruleSet, now: time)
         let applied = try await storeCall { try await store.appliedTransitions(due.map(\.transitionId)) }
         return Array(due.filter { !applied.contains($0.transitionId) }.prefix(limit))
     }
+
+    /// Merchants whose reduced complaint privileges may have come back lately:
+    /// those with a complaint decided or overturned in the last `restorationHorizon`
+    /// (accuracy back at the threshold) or one clean period before that (the
+    /// clean period over). A restoration older than the horizon is in force all
+    /// the same (the standing is derived); only its announcement would be missed.
+    func guardrailCandidates(at time: ProtoTimestamp, ruleSet: RuleSet) async throws -> [String] {
+        guard let rules = ruleSet.guardrails else { return [] }
+        let horizon = configuration.restorationHorizon
+        var merchants: Set<String> = []
+        for end in [time, OrderRates.windowStart(rules.cleanPeriod, before: time)] {
+            var query = EventQuery()
+            query.subjectKind = .complaint
+            query.occurred = TimeWindow(from: end.seconds - horizon, until: end.seconds + 1)
+            query.limit = 10_000
+            let events = try await storeCall { try await store.events(query) }
+            for event in events where Self.decidedStates.contains(event.toState) && !event.merchantId.isEmpty {
+                merchants.insert(event.merchantId)
+            }
+        }
+        return merchants.sorted()
+    }
+
+    static let decidedStates: Set<String> = ["COMPLAINT_STATE_CONFIRMED", "COMPLAINT_STATE_REJECTED", "COMPLAINT_STATE_OVERTURNED"]
 
     /// The clock's own mutation at `now`.
     func clockMutation(at now: ProtoTimestamp) -> Mutation {
@@ -74,6 +103,9 @@ extension ServerCore {
                 orderID: claim.orderId, cases: cases(try await confirmedComplaints(buyerID: claim.buyerId)), mutation: mutation)
             guards += claimGuards
             entries = claimLog
+        case .privilegesRestored:
+            // Only announced: the standing is derived from the complaints, so it already changed.
+            entries = []
         case .ruleSetEffective:
             let version = Int64(transition.subjectId.dropFirst()) ?? 0
             guard let scheduled = catalog.published.first(where: { $0.rules.version == version }) else { return nil }

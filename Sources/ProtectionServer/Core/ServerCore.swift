@@ -19,6 +19,9 @@ public final class ServerCore: Sendable {
         public var sweepInterval: Duration = .seconds(1)
         /// Most transitions the sweeper applies in one pass.
         public var sweepBatch: Int = 500
+        /// How far back the sweeper looks for decisions that may have ended a
+        /// reduction of a merchant's complaint privileges (seconds).
+        public var restorationHorizon: Int64 = 2 * 86_400
         /// How often a decision is made again when what it read changed meanwhile.
         public var maxConflictRetries: Int = 8
         /// Rate limits per caller and rpc class.

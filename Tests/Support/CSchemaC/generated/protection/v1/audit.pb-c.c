@@ -708,7 +708,7 @@ const ProtobufCMessageDescriptor protection__v1__get_audit_event_response__descr
   (ProtobufCMessageInit) protection__v1__get_audit_event_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue protection__v1__audit_subject_kind__enum_values_by_number[12] =
+static const ProtobufCEnumValue protection__v1__audit_subject_kind__enum_values_by_number[13] =
 {
   { "AUDIT_SUBJECT_KIND_UNSPECIFIED", "PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_UNSPECIFIED", 0 },
   { "AUDIT_SUBJECT_KIND_COMPLAINT", "PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_COMPLAINT", 1 },
@@ -722,11 +722,12 @@ static const ProtobufCEnumValue protection__v1__audit_subject_kind__enum_values_
   { "AUDIT_SUBJECT_KIND_FACT", "PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_FACT", 9 },
   { "AUDIT_SUBJECT_KIND_CREDENTIAL", "PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_CREDENTIAL", 10 },
   { "AUDIT_SUBJECT_KIND_CALL", "PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_CALL", 11 },
+  { "AUDIT_SUBJECT_KIND_MERCHANT", "PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_MERCHANT", 12 },
 };
 static const ProtobufCIntRange protection__v1__audit_subject_kind__value_ranges[] = {
-{0, 0},{0, 12}
+{0, 0},{0, 13}
 };
-static const ProtobufCEnumValueIndex protection__v1__audit_subject_kind__enum_values_by_name[12] =
+static const ProtobufCEnumValueIndex protection__v1__audit_subject_kind__enum_values_by_name[13] =
 {
   { "AUDIT_SUBJECT_KIND_CALL", 11 },
   { "AUDIT_SUBJECT_KIND_COMPLAINT", 1 },
@@ -735,6 +736,7 @@ static const ProtobufCEnumValueIndex protection__v1__audit_subject_kind__enum_va
   { "AUDIT_SUBJECT_KIND_INSURANCE_CLAIM", 6 },
   { "AUDIT_SUBJECT_KIND_INSURANCE_ENROLLMENT", 4 },
   { "AUDIT_SUBJECT_KIND_LEDGER_ENTRY", 2 },
+  { "AUDIT_SUBJECT_KIND_MERCHANT", 12 },
   { "AUDIT_SUBJECT_KIND_PRICE_ERROR_REPORT", 7 },
   { "AUDIT_SUBJECT_KIND_PROMOTION_PARTICIPATION", 5 },
   { "AUDIT_SUBJECT_KIND_RULE_SET", 8 },
@@ -748,9 +750,9 @@ const ProtobufCEnumDescriptor protection__v1__audit_subject_kind__descriptor =
   "AuditSubjectKind",
   "Protection__V1__AuditSubjectKind",
   "protection.v1",
-  12,
+  13,
   protection__v1__audit_subject_kind__enum_values_by_number,
-  12,
+  13,
   protection__v1__audit_subject_kind__enum_values_by_name,
   1,
   protection__v1__audit_subject_kind__value_ranges,

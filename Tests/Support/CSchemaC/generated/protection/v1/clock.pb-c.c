@@ -591,7 +591,7 @@ const ProtobufCMessageDescriptor protection__v1__run_due_transitions_response__d
   (ProtobufCMessageInit) protection__v1__run_due_transitions_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue protection__v1__due_transition_kind__enum_values_by_number[8] =
+static const ProtobufCEnumValue protection__v1__due_transition_kind__enum_values_by_number[9] =
 {
   { "DUE_TRANSITION_KIND_UNSPECIFIED", "PROTECTION__V1__DUE_TRANSITION_KIND__DUE_TRANSITION_KIND_UNSPECIFIED", 0 },
   { "DUE_TRANSITION_KIND_EVIDENCE_DEADLINE_PASSED", "PROTECTION__V1__DUE_TRANSITION_KIND__DUE_TRANSITION_KIND_EVIDENCE_DEADLINE_PASSED", 1 },
@@ -601,16 +601,18 @@ static const ProtobufCEnumValue protection__v1__due_transition_kind__enum_values
   { "DUE_TRANSITION_KIND_LEDGER_ENTRY_EXPIRED", "PROTECTION__V1__DUE_TRANSITION_KIND__DUE_TRANSITION_KIND_LEDGER_ENTRY_EXPIRED", 5 },
   { "DUE_TRANSITION_KIND_SANCTION_EXPIRED", "PROTECTION__V1__DUE_TRANSITION_KIND__DUE_TRANSITION_KIND_SANCTION_EXPIRED", 6 },
   { "DUE_TRANSITION_KIND_RULE_SET_EFFECTIVE", "PROTECTION__V1__DUE_TRANSITION_KIND__DUE_TRANSITION_KIND_RULE_SET_EFFECTIVE", 7 },
+  { "DUE_TRANSITION_KIND_PRIVILEGES_RESTORED", "PROTECTION__V1__DUE_TRANSITION_KIND__DUE_TRANSITION_KIND_PRIVILEGES_RESTORED", 8 },
 };
 static const ProtobufCIntRange protection__v1__due_transition_kind__value_ranges[] = {
-{0, 0},{0, 8}
+{0, 0},{0, 9}
 };
-static const ProtobufCEnumValueIndex protection__v1__due_transition_kind__enum_values_by_name[8] =
+static const ProtobufCEnumValueIndex protection__v1__due_transition_kind__enum_values_by_name[9] =
 {
   { "DUE_TRANSITION_KIND_APPEAL_WINDOW_CLOSED", 3 },
   { "DUE_TRANSITION_KIND_EVIDENCE_DEADLINE_PASSED", 1 },
   { "DUE_TRANSITION_KIND_INSURANCE_PAYOUT_DUE", 4 },
   { "DUE_TRANSITION_KIND_LEDGER_ENTRY_EXPIRED", 5 },
+  { "DUE_TRANSITION_KIND_PRIVILEGES_RESTORED", 8 },
   { "DUE_TRANSITION_KIND_REVIEW_CLOCK_EXPIRED", 2 },
   { "DUE_TRANSITION_KIND_RULE_SET_EFFECTIVE", 7 },
   { "DUE_TRANSITION_KIND_SANCTION_EXPIRED", 6 },
@@ -623,9 +625,9 @@ const ProtobufCEnumDescriptor protection__v1__due_transition_kind__descriptor =
   "DueTransitionKind",
   "Protection__V1__DueTransitionKind",
   "protection.v1",
-  8,
+  9,
   protection__v1__due_transition_kind__enum_values_by_number,
-  8,
+  9,
   protection__v1__due_transition_kind__enum_values_by_name,
   1,
   protection__v1__due_transition_kind__value_ranges,

@@ -79,7 +79,12 @@ typedef enum _Protection__V1__AuditSubjectKind {
    * full method): no or a bad token, a role the rpc does not declare, another
    * party's record, a rate limit.
    */
-  PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_CALL = 11
+  PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_CALL = 11,
+  /*
+   * A merchant's standing (subject id: the merchant id): its complaint
+   * privileges reduced by the guardrails coming back.
+   */
+  PROTECTION__V1__AUDIT_SUBJECT_KIND__AUDIT_SUBJECT_KIND_MERCHANT = 12
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(PROTECTION__V1__AUDIT_SUBJECT_KIND)
 } Protection__V1__AuditSubjectKind;
 /*

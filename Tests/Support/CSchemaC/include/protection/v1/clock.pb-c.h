@@ -62,7 +62,13 @@ typedef enum _Protection__V1__DueTransitionKind {
   /*
    * A scheduled rule set took effect: SCHEDULED -> IN_FORCE.
    */
-  PROTECTION__V1__DUE_TRANSITION_KIND__DUE_TRANSITION_KIND_RULE_SET_EFFECTIVE = 7
+  PROTECTION__V1__DUE_TRANSITION_KIND__DUE_TRANSITION_KIND_RULE_SET_EFFECTIVE = 7,
+  /*
+   * A merchant's reduced complaint privileges came back (accuracy back at
+   * the restore threshold, or the clean period passed): announced in the
+   * audit log. The standing itself is derived, so it changed at that moment.
+   */
+  PROTECTION__V1__DUE_TRANSITION_KIND__DUE_TRANSITION_KIND_PRIVILEGES_RESTORED = 8
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(PROTECTION__V1__DUE_TRANSITION_KIND)
 } Protection__V1__DueTransitionKind;
 
