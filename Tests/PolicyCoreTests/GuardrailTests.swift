@@ -68,6 +68,19 @@ import Testing
         #expect(p.reduced == reduced)
     }
 
+    @Test("the threshold is exclusive: accuracy exactly at it keeps privileges, one basis point below it reduces them",
+          arguments: [(Int32(4_545), false), (4_546, true)])
+    func exclusiveThreshold(reduceBelow: Int32, reduced: Bool) {
+        // 5 of 11 decided: 4,545 bp.
+        var rules = Self.guardrails
+        rules.reduceBelowBp = reduceBelow
+        var why = ExplanationBuilder(ruleSet: Self.rules, now: ts(Self.t0 + 30 * Self.day))
+        let p = ComplaintGuardrails.privileges(
+            complaints: Self.history(confirmed: 5, rejected: 6), rules: rules, now: ts(Self.t0 + 30 * Self.day), why: &why)
+        #expect(p.accuracy?.accuracyBp == 4_545)
+        #expect(p.reduced == reduced)
+    }
+
     @Test("overturned cases count against accuracy: (confirmed - overturned) / decided")
     func overturnsCount() {
         // 8 confirmed, 2 of them overturned, 2 rejected: (8 - 2) / 10 = 6,000 bp.
