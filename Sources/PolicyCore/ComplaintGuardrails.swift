@@ -27,10 +27,12 @@ public enum ComplaintGuardrails {
     static func decided(_ complaints: [Complaint]) -> [Decided] {
         complaints.compactMap { c in
             guard let last = c.decisions.last(where: { $0.verdict == .confirm || $0.verdict == .reject }),
-                  let at = last.decidedAt else { return nil }
+                let at = last.decidedAt
+            else { return nil }
             let overturned = c.appeal.flatMap { $0.verdict == .overturn ? $0.decidedAt : nil }
-            return Decided(complaintID: c.complaintId, decidedAt: at, confirmed: last.verdict == .confirm,
-                           overturnedAt: last.verdict == .confirm ? overturned : nil)
+            return Decided(
+                complaintID: c.complaintId, decidedAt: at, confirmed: last.verdict == .confirm,
+                overturnedAt: last.verdict == .confirm ? overturned : nil)
         }
     }
 
@@ -70,7 +72,9 @@ public enum ComplaintGuardrails {
     ) -> ComplaintPrivileges {
         var privileges = ComplaintPrivileges()
         guard let rules else {
-            why.hit("integrity.guardrail.accuracy", fired: false, sentence: "The rule set has no guardrails: privileges are never reduced.")
+            why.hit(
+                "integrity.guardrail.accuracy", fired: false,
+                sentence: "The rule set has no guardrails: privileges are never reduced.")
             privileges.sentence = "Complaint privileges are full (the rule set has no guardrails)."
             return privileges
         }
@@ -87,17 +91,25 @@ public enum ComplaintGuardrails {
             privileges.cleanUntil = adding(rules.cleanPeriod, to: last)
         }
         let window = rules.accuracyWindow.map(durationText) ?? "the window"
-        let counts = "\(f.decided) decided in the last \(window) (\(f.confirmed) confirmed, \(f.overturned) of them overturned, "
+        let counts =
+            "\(f.decided) decided in the last \(window) (\(f.confirmed) confirmed, \(f.overturned) of them overturned, "
             + "\(f.rejected) rejected): accuracy \(bpText(f.accuracyBp))"
         if let since = reducedSince {
-            privileges.sentence = "Complaint privileges are reduced since \(timeText(since)): \(counts), below \(bpText(rules.reduceBelowBp)). "
+            privileges.sentence =
+                "Complaint privileges are reduced since \(timeText(since)): \(counts), below \(bpText(rules.reduceBelowBp)). "
                 + "New complaints go to senior review and store-limit requests are ignored, until accuracy reaches "
-                + "\(bpText(rules.restoreAtBp))" + (privileges.cleanUntil.map { " or no complaint is rejected or overturned until \(timeText($0))" } ?? "") + "."
+                + "\(bpText(rules.restoreAtBp))"
+                + (privileges.cleanUntil.map { " or no complaint is rejected or overturned until \(timeText($0))" }
+                    ?? "") + "."
         } else if !f.counts {
-            privileges.sentence = "Complaint privileges are full: \(counts); it counts from \(rules.minDecided) decided complaints."
+            privileges.sentence =
+                "Complaint privileges are full: \(counts); it counts from \(rules.minDecided) decided complaints."
         } else {
-            privileges.sentence = "Complaint privileges are full: \(counts)"
-                + (f.accuracyBp < rules.reduceBelowBp ? ", below \(bpText(rules.reduceBelowBp)) but restored since \(restoredAt.map(timeText) ?? "-") until a complaint fails again." : ", not below \(bpText(rules.reduceBelowBp)).")
+            privileges.sentence =
+                "Complaint privileges are full: \(counts)"
+                + (f.accuracyBp < rules.reduceBelowBp
+                    ? ", below \(bpText(rules.reduceBelowBp)) but restored since \(restoredAt.map(timeText) ?? "-") until a complaint fails again."
+                    : ", not below \(bpText(rules.reduceBelowBp)).")
         }
         why.hit(
             "integrity.guardrail.accuracy", fired: privileges.reduced,
@@ -117,7 +129,9 @@ public enum ComplaintGuardrails {
 
     /// The moments at or before `now` a reduction of the merchant's privileges
     /// ended (accuracy back at the threshold, or the clean period over).
-    public static func restorations(complaints: [Complaint], rules: GuardrailRules?, now: ProtoTimestamp) -> [ProtoTimestamp] {
+    public static func restorations(
+        complaints: [Complaint], rules: GuardrailRules?, now: ProtoTimestamp
+    ) -> [ProtoTimestamp] {
         guard let rules else { return [] }
         let decided = decided(complaints)
         return replay(decided, failures: failures(decided).sorted(), rules: rules, now: now).restorations
@@ -130,7 +144,9 @@ public enum ComplaintGuardrails {
     ) -> (reducedSince: ProtoTimestamp?, restorations: [ProtoTimestamp]) {
         // The moments the answer can change: each decision and overturn, each
         // leaving the window, each end of a clean period, and now.
-        var moments = decided.flatMap { d in [d.decidedAt, adding(rules.accuracyWindow, to: d.decidedAt)] + (d.overturnedAt.map { [$0] } ?? []) }
+        var moments = decided.flatMap { d in
+            [d.decidedAt, adding(rules.accuracyWindow, to: d.decidedAt)] + (d.overturnedAt.map { [$0] } ?? [])
+        }
         moments += failures.map { adding(rules.cleanPeriod, to: $0) }
         moments = Array(Set(moments.filter { $0 <= now })).sorted() + [now]
         var reducedSince: ProtoTimestamp?
@@ -145,7 +161,8 @@ public enum ComplaintGuardrails {
                     restorations.append(t)
                 }
             } else if f.counts && f.accuracyBp < rules.reduceBelowBp,
-                      restorations.last.map({ r in failures.contains { r < $0 && $0 <= t } }) ?? true {
+                restorations.last.map({ r in failures.contains { r < $0 && $0 <= t } }) ?? true
+            {
                 reducedSince = t
             }
         }
@@ -170,7 +187,9 @@ public enum ComplaintGuardrails {
             why.hit(
                 "integrity.guardrail.retaliation", fired: false,
                 facts: [UsedFact.int("rules.guardrail_retaliation_max_stars", rules.retaliationMaxStars, unit: .count)],
-                sentence: "The buyer left this merchant no review of \(rules.retaliationMaxStars) stars or fewer in the \(window) before filing.")
+                sentence:
+                    "The buyer left this merchant no review of \(rules.retaliationMaxStars) stars or fewer in the \(window) before filing."
+            )
             return nil
         }
         var flag = RetaliationFlag()
@@ -181,11 +200,13 @@ public enum ComplaintGuardrails {
         why.hit(
             "integrity.guardrail.retaliation", fired: true,
             facts: [
-                UsedFact.int("review.stars", low.stars, unit: .count), UsedFact.time("review.reviewed_at", low.reviewedAt!),
+                UsedFact.int("review.stars", low.stars, unit: .count),
+                UsedFact.time("review.reviewed_at", low.reviewedAt!),
                 UsedFact.time("complaint.filed_at", filedAt),
                 UsedFact.int("rules.guardrail_retaliation_max_stars", rules.retaliationMaxStars, unit: .count),
             ],
-            sentence: "Possible retaliation: the buyer gave this merchant \(low.stars) star\(low.stars == 1 ? "" : "s") on "
+            sentence:
+                "Possible retaliation: the buyer gave this merchant \(low.stars) star\(low.stars == 1 ? "" : "s") on "
                 + "\(timeText(low.reviewedAt!)), within \(window) before the complaint; a senior reviewer decides it.")
         return flag
     }

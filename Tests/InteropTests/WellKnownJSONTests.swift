@@ -1,8 +1,8 @@
-import Foundation
-import Testing
 import ConformanceMessages
+import Foundation
 import ProtoSchema
 import ProtoWire
+import Testing
 
 /// The well-known types in the generated code and the dynamic codec: Any
 /// packed and unpacked through the generated registry, and the JSON edge
@@ -15,7 +15,9 @@ struct WellKnownJSONTests {
 
     /// Reads `json` with both codecs; returns the generated value after checking
     /// that both read it to the same bytes.
-    static func read(_ json: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> WellKnownFields {
+    static func read(
+        _ json: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws -> WellKnownFields {
         let generated = try ProtoCoders.decoder().decode(WellKnownFields.self, from: Data(json.utf8))
         let dynamic = try codec.decodeJSON(type, from: json)
         #expect(codec.encode(dynamic) == generated.serializedBytes(), "\(json)", sourceLocation: sourceLocation)
@@ -24,7 +26,9 @@ struct WellKnownJSONTests {
 
     /// Prints `value` with both codecs; returns the dynamic codec's text (members
     /// in field-number order) after checking that the generated JSON is the same value.
-    static func print(_ value: WellKnownFields, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> String {
+    static func print(
+        _ value: WellKnownFields, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws -> String {
         let generated = try ProtoCoders.encoder().encode(value)
         let dynamic = try codec.encodeJSON(try codec.decode(type, from: value.serializedBytes()))
         let difference = JSONTree.difference(
@@ -66,7 +70,9 @@ struct WellKnownJSONTests {
         let unpacked = try ConformanceMessagesRegistry.typeRegistry.unpack(any)
         #expect(unpacked as? AllTypes.Inner == inner)
         // The well-known types are in every registry; a schema's own types only in its own.
-        #expect(try ProtoTypeRegistry.wellKnown.unpack(ProtoAny(packing: ProtoInt64Value(5))) as? ProtoInt64Value == ProtoInt64Value(5))
+        #expect(
+            try ProtoTypeRegistry.wellKnown.unpack(ProtoAny(packing: ProtoInt64Value(5))) as? ProtoInt64Value
+                == ProtoInt64Value(5))
         #expect(throws: ProtoAnyError.unknownType(any.typeUrl)) { try ProtoTypeRegistry.wellKnown.unpack(any) }
         var broken = any
         broken.value = [0x0A, 0x05]
@@ -80,15 +86,17 @@ struct WellKnownJSONTests {
         inner.a = 1
         m.fAny = ProtoAny(packing: inner)
         m.rAny = [ProtoAny(packing: ProtoDuration(seconds: 3)), ProtoAny(), ProtoAny(packing: ProtoEmpty())]
-        #expect(try Self.print(m) == #"{"fAny":{"@type":"type.googleapis.com/conformance.v1.AllTypes.Inner","a":1},"#
-            + #""rAny":[{"@type":"type.googleapis.com/google.protobuf.Duration","value":"3s"},{},"#
-            + #"{"@type":"type.googleapis.com/google.protobuf.Empty"}]}"#)
+        #expect(
+            try Self.print(m) == #"{"fAny":{"@type":"type.googleapis.com/conformance.v1.AllTypes.Inner","a":1},"#
+                + #""rAny":[{"@type":"type.googleapis.com/google.protobuf.Duration","value":"3s"},{},"#
+                + #"{"@type":"type.googleapis.com/google.protobuf.Empty"}]}"#)
         #expect(try Self.read(Self.print(m)) == m)
     }
 
     @Test("an Any of an Any of a message reads, prints and reads back")
     func anyOfAny() throws {
-        let json = #"{"fAny":{"@type":"type.googleapis.com/google.protobuf.Any","value":"#
+        let json =
+            #"{"fAny":{"@type":"type.googleapis.com/google.protobuf.Any","value":"#
             + #"{"@type":"example.com/x/conformance.v1.AllTypes.Inner","a":7,"b":"x"}}}"#
         let m = try Self.read(json)
         let outer = try #require(m.fAny)
@@ -101,8 +109,13 @@ struct WellKnownJSONTests {
     @Test("an unknown @type is a clear error in both codecs, reading and printing")
     func unknownType() throws {
         let (g, d) = Self.readErrors(#"{"fAny":{"@type":"type.googleapis.com/other.v1.Thing","x":1}}"#)
-        #expect(g?.contains(#"no message type "other.v1.Thing" (from type URL "type.googleapis.com/other.v1.Thing")"#) == true, "\(g ?? "")")
-        #expect(d == #"fAny.@type: unknown type "other.v1.Thing" in an Any's @type "type.googleapis.com/other.v1.Thing": the schema does not declare it"#)
+        #expect(
+            g?.contains(#"no message type "other.v1.Thing" (from type URL "type.googleapis.com/other.v1.Thing")"#)
+                == true, "\(g ?? "")")
+        #expect(
+            d
+                == #"fAny.@type: unknown type "other.v1.Thing" in an Any's @type "type.googleapis.com/other.v1.Thing": the schema does not declare it"#
+        )
         #expect(Self.readErrors(#"{"fAny":{"a":1}}"#).generated == #"Any without "@type""#)
         #expect(Self.readErrors(#"{"fAny":{"a":1}}"#).dynamic == #"fAny: Any without "@type""#)
         // Printing an Any of a type the registry does not hold fails the same way.
@@ -110,7 +123,9 @@ struct WellKnownJSONTests {
         m.fAny = ProtoAny()
         m.fAny?.typeUrl = "type.googleapis.com/other.v1.Thing"
         #expect(throws: EncodingError.self) { try ProtoCoders.encoder().encode(m) }
-        #expect(throws: DynamicJSONError.self) { try Self.codec.encodeJSON(Self.codec.decode(Self.type, from: m.serializedBytes())) }
+        #expect(throws: DynamicJSONError.self) {
+            try Self.codec.encodeJSON(Self.codec.decode(Self.type, from: m.serializedBytes()))
+        }
         // Without the registry in userInfo, a schema's own type is unknown; a well-known one is not.
         var own = WellKnownFields()
         own.fAny = ProtoAny(packing: AllTypes.Inner())
@@ -118,35 +133,43 @@ struct WellKnownJSONTests {
         own.fAny = ProtoAny(packing: ProtoStringValue("s"))
         let plain = JSONEncoder()
         plain.outputFormatting = .sortedKeys
-        #expect(String(decoding: try plain.encode(own), as: UTF8.self)
-            == #"{"fAny":{"@type":"type.googleapis.com\/google.protobuf.StringValue","value":"s"}}"#)
+        #expect(
+            String(decoding: try plain.encode(own), as: UTF8.self)
+                == #"{"fAny":{"@type":"type.googleapis.com\/google.protobuf.StringValue","value":"s"}}"#)
     }
 
     // MARK: Struct, Value, ListValue, NullValue
 
     @Test("null: absent for a wrapper, a null value for a Value, the value of a NullValue member")
     func nulls() throws {
-        let m = try Self.read(#"{"fInt32Value":null,"fStringValue":null,"fValue":null,"rValue":[null,1,"a"],"#
-            + #""mValue":{"k":null},"cNullValue":null,"oNullValue":null,"fNullValue":null,"rNullValue":[null]}"#)
+        let m = try Self.read(
+            #"{"fInt32Value":null,"fStringValue":null,"fValue":null,"rValue":[null,1,"a"],"#
+                + #""mValue":{"k":null},"cNullValue":null,"oNullValue":null,"fNullValue":null,"rNullValue":[null]}"#)
         #expect(m.fInt32Value == nil && m.fStringValue == nil)
         #expect(m.fValue == ProtoValue(.nullValue(.nullValue)))
-        #expect(m.rValue == [ProtoValue(.nullValue(.nullValue)), ProtoValue(.numberValue(1)), ProtoValue(.stringValue("a"))])
+        #expect(
+            m.rValue == [
+                ProtoValue(.nullValue(.nullValue)), ProtoValue(.numberValue(1)), ProtoValue(.stringValue("a")),
+            ])
         #expect(m.mValue == ["k": ProtoValue(.nullValue(.nullValue))])
         #expect(m.choice == WellKnownFields.Choice.cNullValue(ProtoNullValue.nullValue))
         #expect(m.oNullValue == ProtoNullValue.nullValue)
         #expect(m.rNullValue == [ProtoNullValue.nullValue])
-        #expect(try Self.print(m) == #"{"fValue":null,"oNullValue":null,"rValue":[null,1,"a"],"rNullValue":[null],"#
-            + #""mValue":{"k":null},"cNullValue":null}"#)
+        #expect(
+            try Self.print(m) == #"{"fValue":null,"oNullValue":null,"rValue":[null,1,"a"],"rNullValue":[null],"#
+                + #""mValue":{"k":null},"cNullValue":null}"#)
         // null inside a list of anything else is still an error.
         #expect(Self.readErrors(#"{"rInt32Value":[null]}"#).generated != nil)
-        #expect(Self.readErrors(#"{"rInt32Value":[null]}"#).dynamic == "rInt32Value[0]: null is not a valid list element")
+        #expect(
+            Self.readErrors(#"{"rInt32Value":[null]}"#).dynamic == "rInt32Value[0]: null is not a valid list element")
     }
 
     @Test("a Value holding a nested list of structs")
     func nestedValue() throws {
         let json = #"{"fValue":[{"a":[{"b":null},{}],"c":{"d":[1.5,-2,true,"x"]}},[],[[{"e":false}]]]}"#
         let m = try Self.read(json)
-        guard case .listValue(let list)? = m.fValue?.kind, case .structValue(let first)? = list.values.first?.kind else {
+        guard case .listValue(let list)? = m.fValue?.kind, case .structValue(let first)? = list.values.first?.kind
+        else {
             Issue.record("not a list of structs: \(String(describing: m.fValue))")
             return
         }
@@ -159,7 +182,10 @@ struct WellKnownJSONTests {
     func structOrder() throws {
         var m = WellKnownFields()
         var s = ProtoStruct()
-        s.fields = ["b": ProtoValue(.boolValue(true)), "a": ProtoValue(), "😀": ProtoValue(.stringValue("")), "Z": ProtoValue(.numberValue(-0.5))]
+        s.fields = [
+            "b": ProtoValue(.boolValue(true)), "a": ProtoValue(), "😀": ProtoValue(.stringValue("")),
+            "Z": ProtoValue(.numberValue(-0.5)),
+        ]
         m.fStruct = s
         m.fListValue = ProtoListValue()
         #expect(try Self.print(m) == #"{"fStruct":{"Z":-0.5,"a":null,"b":true,"😀":""},"fListValue":[]}"#)
@@ -170,13 +196,16 @@ struct WellKnownJSONTests {
         var m = WellKnownFields()
         m.fValue = ProtoValue(.numberValue(.nan))
         #expect(throws: EncodingError.self) { try ProtoCoders.encoder().encode(m) }
-        #expect(throws: DynamicJSONError.self) { try Self.codec.encodeJSON(Self.codec.decode(Self.type, from: m.serializedBytes())) }
+        #expect(throws: DynamicJSONError.self) {
+            try Self.codec.encodeJSON(Self.codec.decode(Self.type, from: m.serializedBytes()))
+        }
     }
 
     @Test("nesting: what either codec reads encodes to bytes that read back; deeper JSON is refused")
     func nesting() throws {
         func nested(_ levels: Int, _ open: String, _ close: String) -> String {
-            #"{"fValue":"# + String(repeating: open, count: levels) + "1" + String(repeating: close, count: levels) + "}"
+            #"{"fValue":"# + String(repeating: open, count: levels) + "1" + String(repeating: close, count: levels)
+                + "}"
         }
         for json in [nested(20, "[", "]"), nested(20, #"{"k":"#, "}")] {
             let m = try Self.read(json)
@@ -206,11 +235,13 @@ struct WellKnownJSONTests {
         m.rStringValue = [ProtoStringValue(""), ProtoStringValue("é")]
         m.choice = .cFloatValue(ProtoFloatValue(1.5))
         let json = try Self.print(m)
-        #expect(json == #"{"fDoubleValue":"Infinity","fInt64Value":"-5","fUint32Value":7,"fBoolValue":false,"#
-            + #""fBytesValue":"+/8=","rStringValue":["","é"],"cFloatValue":1.5}"#)
+        #expect(
+            json == #"{"fDoubleValue":"Infinity","fInt64Value":"-5","fUint32Value":7,"fBoolValue":false,"#
+                + #""fBytesValue":"+/8=","rStringValue":["","é"],"cFloatValue":1.5}"#)
         #expect(try Self.read(json) == m)
-        let other = try Self.read(#"{"fInt64Value":-5,"fUint32Value":"7","fBoolValue":false,"fBytesValue":"-_8","#
-            + #""fDoubleValue":"Infinity","rStringValue":["","é"],"cFloatValue":"1.5"}"#)
+        let other = try Self.read(
+            #"{"fInt64Value":-5,"fUint32Value":"7","fBoolValue":false,"fBytesValue":"-_8","#
+                + #""fDoubleValue":"Infinity","rStringValue":["","é"],"cFloatValue":"1.5"}"#)
         #expect(other == m)
     }
 
@@ -241,7 +272,8 @@ struct WellKnownJSONTests {
         m.fEmpty = ProtoEmpty()
         m.mEmpty = [3: ProtoEmpty()]
         #expect(try Self.print(m) == #"{"fEmpty":{},"mEmpty":{"3":{}}}"#)
-        #expect(Self.readErrors(#"{"fEmpty":{"x":1}}"#).dynamic == #"fEmpty.x: unknown field "x" in google.protobuf.Empty"#)
+        #expect(
+            Self.readErrors(#"{"fEmpty":{"x":1}}"#).dynamic == #"fEmpty.x: unknown field "x" in google.protobuf.Empty"#)
         #expect(Self.readErrors(#"{"fEmpty":{"x":1}}"#).generated != nil)
     }
 }

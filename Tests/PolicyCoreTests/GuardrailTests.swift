@@ -37,7 +37,9 @@ import Testing
     static func history(confirmed: Int, rejected: Int, overturned: Int = 0) -> [Complaint] {
         var out: [Complaint] = []
         for i in 0..<confirmed {
-            out.append(complaint(i, decidedDay: Int64(i + 1), confirmed: true, overturnedDay: i < overturned ? Int64(i + 20) : nil))
+            out.append(
+                complaint(
+                    i, decidedDay: Int64(i + 1), confirmed: true, overturnedDay: i < overturned ? Int64(i + 20) : nil))
         }
         for i in 0..<rejected { out.append(complaint(100 + i, decidedDay: Int64(confirmed + i + 1), confirmed: false)) }
         return out
@@ -45,7 +47,8 @@ import Testing
 
     static func privileges(_ complaints: [Complaint], day at: Int64) -> ComplaintPrivileges {
         var why = ExplanationBuilder(ruleSet: rules, now: ts(t0 + at * day))
-        return ComplaintGuardrails.privileges(complaints: complaints, rules: guardrails, now: ts(t0 + at * day), why: &why)
+        return ComplaintGuardrails.privileges(
+            complaints: complaints, rules: guardrails, now: ts(t0 + at * day), why: &why)
     }
 
     @Test("the default rule set carries the guardrails of DOMAIN.md")
@@ -58,9 +61,11 @@ import Testing
         #expect(RuleSetValidation.problems(in: Self.rules).isEmpty)
     }
 
-    @Test("accuracy exactly at 5,000 bp keeps privileges; one below reduces them", arguments: [
-        (5, 5, false, 5_000), (4, 6, true, 4_000), (5, 6, true, 4_545), (6, 5, false, 5_454),
-    ])
+    @Test(
+        "accuracy exactly at 5,000 bp keeps privileges; one below reduces them",
+        arguments: [
+            (5, 5, false, 5_000), (4, 6, true, 4_000), (5, 6, true, 4_545), (6, 5, false, 5_454),
+        ])
     func atTheThreshold(confirmed: Int, rejected: Int, reduced: Bool, accuracy: Int32) {
         let p = Self.privileges(Self.history(confirmed: confirmed, rejected: rejected), day: 30)
         #expect(p.accuracy?.accuracyBp == accuracy)
@@ -68,15 +73,17 @@ import Testing
         #expect(p.reduced == reduced)
     }
 
-    @Test("the threshold is exclusive: accuracy exactly at it keeps privileges, one basis point below it reduces them",
-          arguments: [(Int32(4_545), false), (4_546, true)])
+    @Test(
+        "the threshold is exclusive: accuracy exactly at it keeps privileges, one basis point below it reduces them",
+        arguments: [(Int32(4_545), false), (4_546, true)])
     func exclusiveThreshold(reduceBelow: Int32, reduced: Bool) {
         // 5 of 11 decided: 4,545 bp.
         var rules = Self.guardrails
         rules.reduceBelowBp = reduceBelow
         var why = ExplanationBuilder(ruleSet: Self.rules, now: ts(Self.t0 + 30 * Self.day))
         let p = ComplaintGuardrails.privileges(
-            complaints: Self.history(confirmed: 5, rejected: 6), rules: rules, now: ts(Self.t0 + 30 * Self.day), why: &why)
+            complaints: Self.history(confirmed: 5, rejected: 6), rules: rules, now: ts(Self.t0 + 30 * Self.day),
+            why: &why)
         #expect(p.accuracy?.accuracyBp == 4_545)
         #expect(p.reduced == reduced)
     }
@@ -158,9 +165,11 @@ import Testing
         #expect(!late.reduced)
     }
 
-    @Test("a complaint within 7 days after a review of 2 stars or fewer is flagged; day 8, or 3 stars, is not", arguments: [
-        (7, 2, true), (8, 2, false), (7, 3, false), (0, 1, true),
-    ])
+    @Test(
+        "a complaint within 7 days after a review of 2 stars or fewer is flagged; day 8, or 3 stars, is not",
+        arguments: [
+            (7, 2, true), (8, 2, false), (7, 3, false), (0, 1, true),
+        ])
     func retaliation(daysAfterReview: Int64, stars: Int32, flagged: Bool) {
         var review = ReviewFact()
         review.reviewId = "R-1"
@@ -175,7 +184,8 @@ import Testing
         let filedAt = ts(Self.t0 + daysAfterReview * Self.day)
         var why = ExplanationBuilder(ruleSet: Self.rules, now: filedAt)
         let flag = ComplaintGuardrails.retaliation(
-            reviews: [review, other], buyerID: "B-1", merchantID: "M-1", filedAt: filedAt, rules: Self.guardrails, why: &why)
+            reviews: [review, other], buyerID: "B-1", merchantID: "M-1", filedAt: filedAt, rules: Self.guardrails,
+            why: &why)
         #expect((flag != nil) == flagged)
         if flagged {
             #expect(flag?.reviewId == "R-1" && flag?.reviewedAt == ts(Self.t0) && flag?.stars == stars)
@@ -235,10 +245,13 @@ import Testing
         looser.guardrails?.reduceBelowBp = 3_000
         let softer = WhatIf.simulate(candidate: looser, baseline: Self.rules, history: history, now: now)
         #expect(softer.summary?.privilegesRestored == 1 && softer.summary?.privilegesReduced == 0)
-        #expect(WhatIf.simulate(candidate: Self.rules, baseline: Self.rules, history: history, now: now).changes.isEmpty)
+        #expect(
+            WhatIf.simulate(candidate: Self.rules, baseline: Self.rules, history: history, now: now).changes.isEmpty)
     }
 
-    @Test("the buyer's record lists each entry with its type, rule, points, expiry and appeal deadline, and each sanction")
+    @Test(
+        "the buyer's record lists each entry with its type, rule, points, expiry and appeal deadline, and each sanction"
+    )
     func buyerLines() throws {
         let confirmedAt = ts(Self.t0)
         let case1 = Ledger.confirm(
@@ -246,7 +259,8 @@ import Testing
             merchantTier: .a, storeLimitRequested: true, ruleSet: Self.rules)
         let asOf = ts(Self.t0 + Self.day)
         let record = IntegrityRecords.record(
-            buyerID: "B-1", cases: [case1], ruleSets: [Self.rules], ruleSet: Self.rules, asOf: asOf, includeHistory: false,
+            buyerID: "B-1", cases: [case1], ruleSets: [Self.rules], ruleSet: Self.rules, asOf: asOf,
+            includeHistory: false,
             appealDeadlines: ["C-1": ts(Self.t0 + 30 * Self.day)])
         let entry = try #require(record.lines.first { !$0.entryId.isEmpty })
         #expect(entry.complaintId == "C-1" && entry.complaintType == .fakeReturn && entry.points == 5)
@@ -254,15 +268,21 @@ import Testing
         #expect(entry.appealDueAt == ts(Self.t0 + 30 * Self.day))
         #expect(entry.sentence.contains("You may appeal until"))
         let sanction = try #require(record.lines.first { !$0.sanctionId.isEmpty })
-        #expect(sanction.merchantId == "M-1" && sanction.expiresAt == ts(Self.t0 + 180 * Self.day) && !sanction.ruleId.isEmpty)
+        #expect(
+            sanction.merchantId == "M-1" && sanction.expiresAt == ts(Self.t0 + 180 * Self.day)
+                && !sanction.ruleId.isEmpty)
         // Nothing merchant-internal: no score, tier or accuracy in any sentence.
         for line in record.lines {
-            #expect(!line.sentence.contains("tier") && !line.sentence.contains("score") && !line.sentence.contains("bp"))
+            #expect(
+                !line.sentence.contains("tier") && !line.sentence.contains("score") && !line.sentence.contains("bp"))
         }
         // Past the deadline, the line says so and carries no deadline.
         let late = IntegrityRecords.record(
-            buyerID: "B-1", cases: [case1], ruleSets: [Self.rules], ruleSet: Self.rules, asOf: ts(Self.t0 + 31 * Self.day),
+            buyerID: "B-1", cases: [case1], ruleSets: [Self.rules], ruleSet: Self.rules,
+            asOf: ts(Self.t0 + 31 * Self.day),
             includeHistory: false, appealDeadlines: ["C-1": ts(Self.t0 + 30 * Self.day)])
-        #expect(late.lines.first?.appealDueAt == nil && late.lines.first?.sentence.contains("no longer be appealed") == true)
+        #expect(
+            late.lines.first?.appealDueAt == nil && late.lines.first?.sentence.contains("no longer be appealed") == true
+        )
     }
 }

@@ -1,5 +1,6 @@
-import Testing
 import ProtoSchema
+import Testing
+
 @testable import ProtoSwiftEmitter
 
 /// How a schema reaches the well-known types: imported without shipping them,
@@ -59,7 +60,8 @@ struct WellKnownImportTests {
         #expect(files.keys.sorted() == ["Demo+Registry.swift", "Demo+Schema.swift", "demo_v1_holder.pb.swift"])
         let text = try #require(files["demo_v1_holder.pb.swift"])
         for declaration in [
-            "public var payload: ProtoAny? = nil", "public var doc: ProtoStruct? = nil", "public var values: [ProtoValue] = []",
+            "public var payload: ProtoAny? = nil", "public var doc: ProtoStruct? = nil",
+            "public var values: [ProtoValue] = []",
             "public var lists: [String: ProtoListValue] = [:]", "public var nothing: ProtoNullValue = .nullValue",
             "public var count: ProtoInt64Value? = nil", "public var mask: ProtoFieldMask? = nil",
             "case none(ProtoEmpty)", "case blob(ProtoBytesValue)",
@@ -68,7 +70,9 @@ struct WellKnownImportTests {
         }
         // null is a value for the NullValue field, not "absent".
         #expect(text.contains(#"if try c.decodeNil(forKey: key), !["nothing"].contains(key.stringValue) { continue }"#))
-        #expect(files["Demo+Registry.swift"]?.contains("public static let typeRegistry = ProtoTypeRegistry(messageTypes)") == true)
+        #expect(
+            files["Demo+Registry.swift"]?.contains("public static let typeRegistry = ProtoTypeRegistry(messageTypes)")
+                == true)
     }
 
     @Test("a vendored copy of every well-known file is recognised and not generated again", arguments: builtInPaths)
@@ -77,7 +81,8 @@ struct WellKnownImportTests {
         let schema = try SchemaLoader.load(sources: [("demo/v1/m.proto", user), (path, try Self.source(of: path))])
         #expect(schema.files.map(\.path).sorted() == ["demo/v1/m.proto", path])
         #expect(Schema.isWellKnown(file: path))
-        #expect(Self.emitted(schema).keys.sorted() == ["Demo+Registry.swift", "Demo+Schema.swift", "demo_v1_m.pb.swift"])
+        #expect(
+            Self.emitted(schema).keys.sorted() == ["Demo+Registry.swift", "Demo+Schema.swift", "demo_v1_m.pb.swift"])
     }
 
     @Test("a vendored copy with other comments and options is still the well-known type")
@@ -98,7 +103,9 @@ struct WellKnownImportTests {
             enum NullValue { NULL_VALUE = 0; }
             message ListValue { repeated Value values = 1; }
             """
-        let schema = try SchemaLoader.load(sources: [("demo/v1/holder.proto", Self.user), ("google/protobuf/struct.proto", copy)])
+        let schema = try SchemaLoader.load(sources: [
+            ("demo/v1/holder.proto", Self.user), ("google/protobuf/struct.proto", copy),
+        ])
         #expect(Self.emitted(schema)["demo_v1_holder.pb.swift"]?.contains("public var doc: ProtoStruct? = nil") == true)
     }
 
@@ -116,7 +123,9 @@ struct WellKnownImportTests {
         let errors = ParserTestSupport.errors([("google/protobuf/wrappers.proto", changed), ("demo/v1/m.proto", user)])
         let text = errors.map(\.description).joined(separator: "\n")
         #expect(errors.count == 1)
-        #expect(text.hasPrefix("google/protobuf/wrappers.proto:1:1: this copy of a well-known file differs from the built-in one"))
+        #expect(
+            text.hasPrefix(
+                "google/protobuf/wrappers.proto:1:1: this copy of a well-known file differs from the built-in one"))
         #expect(text.contains("google.protobuf.BytesValue is missing"))
         #expect(text.contains("google.protobuf.BlobValue is not part of the well-known file"))
         #expect(text.contains("google.protobuf.Int64Value adds string unit = 2"))
@@ -125,29 +134,36 @@ struct WellKnownImportTests {
     @Test("other files under google/protobuf/ are refused, whether vendored or imported")
     func otherGoogleFiles() {
         let vendored = ParserTestSupport.errors([
-            ("google/protobuf/api.proto", "syntax = \"proto3\";\npackage google.protobuf;\nmessage Api { string name = 1; }\n"),
+            (
+                "google/protobuf/api.proto",
+                "syntax = \"proto3\";\npackage google.protobuf;\nmessage Api { string name = 1; }\n"
+            ),
             ("demo/v1/m.proto", "syntax = \"proto3\";\npackage demo.v1;\nmessage M {}\n"),
         ])
-        #expect(vendored.map(\.description) == [
-            "google/protobuf/api.proto:1:1: google/protobuf/api.proto is not a well-known type this generator builds in "
-                + "(any.proto, duration.proto, empty.proto, field_mask.proto, struct.proto, timestamp.proto, wrappers.proto); "
-                + "to use its declarations, copy the file out of google/protobuf/ into a package of your own",
-        ])
+        #expect(
+            vendored.map(\.description) == [
+                "google/protobuf/api.proto:1:1: google/protobuf/api.proto is not a well-known type this generator builds in "
+                    + "(any.proto, duration.proto, empty.proto, field_mask.proto, struct.proto, timestamp.proto, wrappers.proto); "
+                    + "to use its declarations, copy the file out of google/protobuf/ into a package of your own"
+            ])
         let imported = ParserTestSupport.errors(
             "syntax = \"proto3\";\npackage demo.v1;\nimport \"google/protobuf/descriptor.proto\";\nmessage M {}\n",
             path: "demo/v1/m.proto")
         #expect(imported.count == 1)
-        #expect(imported.first?.description.hasPrefix(
-            "demo/v1/m.proto:3:1: import \"google/protobuf/descriptor.proto\": google/protobuf/descriptor.proto is not a well-known type") == true)
+        #expect(
+            imported.first?.description.hasPrefix(
+                "demo/v1/m.proto:3:1: import \"google/protobuf/descriptor.proto\": google/protobuf/descriptor.proto is not a well-known type"
+            ) == true)
     }
 
     @Test("the package google.protobuf is refused outside google/protobuf/")
     func packageOfTheWellKnownTypes() {
         let errors = ParserTestSupport.errors(
             "syntax = \"proto3\";\npackage google.protobuf;\nmessage Mine {}\n", path: "vendor/mine.proto")
-        #expect(errors.map(\.description) == [
-            "vendor/mine.proto:2:1: package google.protobuf is the well-known types' own; "
-                + "declare vendor/mine.proto's types in a package of your own",
-        ])
+        #expect(
+            errors.map(\.description) == [
+                "vendor/mine.proto:2:1: package google.protobuf is the well-known types' own; "
+                    + "declare vendor/mine.proto's types in a package of your own"
+            ])
     }
 }

@@ -10,7 +10,9 @@ import Testing
 /// complaints land in senior review; a complaint right after the buyer's low
 /// review is flagged for the reviewer.
 @Suite struct GuardrailsEndToEndTests {
-    static func review(_ id: String, buyer: String, merchant: String, order: String, stars: Int32, at time: ProtoTimestamp) -> Fact {
+    static func review(
+        _ id: String, buyer: String, merchant: String, order: String, stars: Int32, at time: ProtoTimestamp
+    ) -> Fact {
         var review = ReviewFact()
         review.reviewId = id
         review.buyerId = buyer
@@ -36,16 +38,20 @@ import Testing
                 GetMerchantRightsRequest(), metadata: Principal.merchant("M-1").metadata, options: callOptions)
             let privileges = try #require(rights.complaintPrivileges)
             #expect(privileges.reduced && privileges.reducedSince == Time.at(day: 1))
-            #expect(privileges.accuracy?.decided == 10 && privileges.accuracy?.rejected == 10 && privileges.accuracy?.accuracyBp == 0)
+            #expect(
+                privileges.accuracy?.decided == 10 && privileges.accuracy?.rejected == 10
+                    && privileges.accuracy?.accuracyBp == 0)
             #expect(privileges.restoreAtBp == 6_000 && privileges.cleanUntil == Time.at(day: 91))
             #expect(!rights.rights.contains(.storeOrderRestriction) && rights.tier == .a)
-            #expect(rights.explanation?.hits.contains { $0.ruleId == "integrity.guardrail.accuracy" && $0.fired } == true)
+            #expect(
+                rights.explanation?.hits.contains { $0.ruleId == "integrity.guardrail.accuracy" && $0.fired } == true)
             let types = try await clients.integrity.describeComplaintTypes(
                 DescribeComplaintTypesRequest(), metadata: Principal.merchant("M-1").metadata, options: callOptions)
             #expect(types.complaintPrivileges?.reduced == true && types.mayFile)
 
             // The eleventh complaint asks for a store limit: ignored, and it waits in senior review.
-            let eleventh = try await clients.file(.of(.fakeReturn, order: "O-10", key: "k-10", storeLimit: true), by: "M-1")
+            let eleventh = try await clients.file(
+                .of(.fakeReturn, order: "O-10", key: "k-10", storeLimit: true), by: "M-1")
             #expect(eleventh.state == .seniorReview)
             #expect(eleventh.seniorReviewReasons == [.reducedPrivileges])
             #expect(!eleventh.storePurchaseLimitRequested)
@@ -60,7 +66,8 @@ import Testing
             var own = GetIntegrityRecordRequest()
             own.buyerId = "B-10"
             let record = try await clients.integrity.getIntegrityRecord(
-                own, metadata: Principal.buyer("B-10").metadata, options: callOptions).record!
+                own, metadata: Principal.buyer("B-10").metadata, options: callOptions
+            ).record!
             let line = try #require(record.lines.first)
             #expect(record.lines.count == 1, "one entry, no sanction (the store limit was ignored)")
             #expect(line.complaintId == eleventh.complaintId && line.complaintType == .fakeReturn && line.points == 5)
@@ -70,7 +77,8 @@ import Testing
             // Another buyer's record is not found for B-10, like a missing one.
             own.buyerId = "B-9"
             let foreign = await refusal {
-                _ = try await clients.integrity.getIntegrityRecord(own, metadata: Principal.buyer("B-10").metadata, options: callOptions)
+                _ = try await clients.integrity.getIntegrityRecord(
+                    own, metadata: Principal.buyer("B-10").metadata, options: callOptions)
             }
             #expect(foreign?.0 == .notFound)
 
@@ -84,8 +92,12 @@ import Testing
             var query = ListAuditEventsRequest()
             query.subjectId = "M-1"
             try await eventually("the sweeper announces the restoration") {
-                try await clients.audit.listAuditEvents(query, metadata: Principal.admin.metadata, options: callOptions).events
-                    .contains { $0.toState == "COMPLAINT_PRIVILEGES_FULL" && $0.actor?.role == .system && $0.subjectKind == .merchant }
+                try await clients.audit.listAuditEvents(query, metadata: Principal.admin.metadata, options: callOptions)
+                    .events
+                    .contains {
+                        $0.toState == "COMPLAINT_PRIVILEGES_FULL" && $0.actor?.role == .system
+                            && $0.subjectKind == .merchant
+                    }
             }
             let back = try await clients.merchants.getMerchantRights(
                 GetMerchantRightsRequest(), metadata: Principal.merchant("M-1").metadata, options: callOptions)
@@ -100,7 +112,8 @@ import Testing
                 Feed.order("O-1", buyer: "B-1", merchant: "M-1", paid: Time.at()),
                 Feed.order("O-2", buyer: "B-2", merchant: "M-1", paid: Time.at()),
                 Self.review("R-1", buyer: "B-1", merchant: "M-1", order: "O-1", stars: 1, at: Time.at(day: 1)),
-                Self.review("R-2", buyer: "B-2", merchant: "M-1", order: "O-2", stars: 1, at: Time.at(day: 0, seconds: 86_399)),
+                Self.review(
+                    "R-2", buyer: "B-2", merchant: "M-1", order: "O-2", stars: 1, at: Time.at(day: 0, seconds: 86_399)),
             ])
             // B-1's review is exactly 7 days old: flagged. B-2's is 7 days and a second old: not.
             let flagged = try await clients.file(.of(.fakeReturn, order: "O-1", key: "k-1"), by: "M-1")
@@ -115,8 +128,11 @@ import Testing
             // A review fact with stars out of range is refused, naming the field.
             var report = ReportFactsRequest()
             report.idempotencyKey = "bad-review"
-            report.facts = [Self.review("R-3", buyer: "B-1", merchant: "M-1", order: "O-1", stars: 6, at: Time.at(day: 2))]
-            let bad = try await clients.facts.reportFacts(report, metadata: Principal.service.metadata, options: callOptions)
+            report.facts = [
+                Self.review("R-3", buyer: "B-1", merchant: "M-1", order: "O-1", stars: 6, at: Time.at(day: 2))
+            ]
+            let bad = try await clients.facts.reportFacts(
+                report, metadata: Principal.service.metadata, options: callOptions)
             #expect(bad.acks.first?.status == .rejected)
             #expect(bad.acks.first?.error?.fieldViolations.first?.fieldPath == "facts[0].review.stars")
         }

@@ -22,7 +22,9 @@ public struct ProtoTypeRegistry: Sendable {
     }
 
     /// The message packed in `any`, as its registered type.
-    public func unpack(_ any: ProtoAny, options: DecodeOptions = DecodeOptions()) throws(ProtoAnyError) -> any ProtoMessage {
+    public func unpack(
+        _ any: ProtoAny, options: DecodeOptions = DecodeOptions()
+    ) throws(ProtoAnyError) -> any ProtoMessage {
         guard let type = type(forURL: any.typeUrl) else { throw ProtoAnyError.unknownType(any.typeUrl) }
         return try any.unpack(type, options: options)
     }
@@ -32,7 +34,8 @@ public struct ProtoTypeRegistry: Sendable {
             ProtoAny.self, ProtoTimestamp.self, ProtoDuration.self, ProtoEmpty.self, ProtoFieldMask.self,
             ProtoStruct.self, ProtoValue.self, ProtoListValue.self,
             ProtoDoubleValue.self, ProtoFloatValue.self, ProtoInt64Value.self, ProtoUInt64Value.self,
-            ProtoInt32Value.self, ProtoUInt32Value.self, ProtoBoolValue.self, ProtoStringValue.self, ProtoBytesValue.self,
+            ProtoInt32Value.self, ProtoUInt32Value.self, ProtoBoolValue.self, ProtoStringValue.self,
+            ProtoBytesValue.self,
         ]
         return Dictionary(uniqueKeysWithValues: types.map { ($0.protoMessageName, $0) })
     }()
@@ -94,7 +97,9 @@ extension ProtoAny {
     }
 
     /// The packed message as an `M`; throws when it holds another type.
-    public func unpack<M: ProtoMessage>(_ type: M.Type, options: DecodeOptions = DecodeOptions()) throws(ProtoAnyError) -> M {
+    public func unpack<M: ProtoMessage>(
+        _ type: M.Type, options: DecodeOptions = DecodeOptions()
+    ) throws(ProtoAnyError) -> M {
         guard holds(type) else { throw .typeMismatch(url: typeUrl, expected: M.protoMessageName) }
         do {
             return try M(serializedBytes: value, options: options)
@@ -121,15 +126,20 @@ extension ProtoAny {
         var c = encoder.container(keyedBy: ProtoJSON.Key.self)
         if typeUrl.isEmpty && value.isEmpty { return }
         guard let type = ProtoJSON.typeRegistry(encoder.userInfo).type(forURL: typeUrl) else {
-            throw EncodingError.invalidValue(self, .init(
-                codingPath: encoder.codingPath, debugDescription: ProtoAnyError.unknownType(typeUrl).description))
+            throw EncodingError.invalidValue(
+                self,
+                .init(
+                    codingPath: encoder.codingPath, debugDescription: ProtoAnyError.unknownType(typeUrl).description))
         }
         let message: any ProtoMessage
         do {
             message = try type.init(serializedBytes: value, options: DecodeOptions())
         } catch {
-            throw EncodingError.invalidValue(self, .init(
-                codingPath: encoder.codingPath, debugDescription: ProtoAnyError.malformed(url: typeUrl, error).description))
+            throw EncodingError.invalidValue(
+                self,
+                .init(
+                    codingPath: encoder.codingPath,
+                    debugDescription: ProtoAnyError.malformed(url: typeUrl, error).description))
         }
         try c.encode(typeUrl, forKey: ProtoJSON.Key("@type"))
         if Self.valueFormTypes.contains(type.protoMessageName) {

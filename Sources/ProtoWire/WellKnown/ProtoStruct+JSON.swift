@@ -49,9 +49,11 @@ extension ProtoValue {
             try c.encodeNil()
         case .numberValue(let d)?:
             guard d.isFinite else {
-                throw EncodingError.invalidValue(d, .init(
-                    codingPath: encoder.codingPath,
-                    debugDescription: "Value.number_value \(d) has no JSON form (it would read back as a string)"))
+                throw EncodingError.invalidValue(
+                    d,
+                    .init(
+                        codingPath: encoder.codingPath,
+                        debugDescription: "Value.number_value \(d) has no JSON form (it would read back as a string)"))
             }
             var c = encoder.singleValueContainer()
             try c.encode(d)

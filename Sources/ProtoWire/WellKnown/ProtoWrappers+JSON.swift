@@ -146,7 +146,8 @@ extension ProtoFieldMask {
             var c = encoder.singleValueContainer()
             try c.encode(text)
         case .failure(let e):
-            throw EncodingError.invalidValue(paths, .init(codingPath: encoder.codingPath, debugDescription: e.description))
+            throw EncodingError.invalidValue(
+                paths, .init(codingPath: encoder.codingPath, debugDescription: e.description))
         }
     }
 }

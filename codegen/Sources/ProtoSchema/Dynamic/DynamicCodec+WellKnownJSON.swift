@@ -40,10 +40,13 @@ extension DynamicCodec {
             var entries: [DynamicMapKey: DynamicValue] = [:]
             for (key, value) in members {
                 let entryPath = path + "[\"" + key + "\"]"
-                guard entries[.string(key)] == nil else { throw DynamicJSONError(path: entryPath, message: "duplicate key") }
-                entries[.string(key)] = .message(try ctx.nested(entryPath) { (ctx: inout JSONDecodeContext) throws(DynamicJSONError) in
-                    try messageFromJSON(value, WellKnownName.value, entryPath, &ctx)
-                })
+                guard entries[.string(key)] == nil else {
+                    throw DynamicJSONError(path: entryPath, message: "duplicate key")
+                }
+                entries[.string(key)] = .message(
+                    try ctx.nested(entryPath) { (ctx: inout JSONDecodeContext) throws(DynamicJSONError) in
+                        try messageFromJSON(value, WellKnownName.value, entryPath, &ctx)
+                    })
             }
             if !entries.isEmpty { m.fields[1] = .map(entries) }
         case WellKnownName.listValue:
@@ -71,7 +74,9 @@ extension DynamicCodec {
         return m
     }
 
-    func anyFromJSON(_ v: JSONValue, _ path: String, _ ctx: inout JSONDecodeContext) throws(DynamicJSONError) -> DynamicMessage {
+    func anyFromJSON(
+        _ v: JSONValue, _ path: String, _ ctx: inout JSONDecodeContext
+    ) throws(DynamicJSONError) -> DynamicMessage {
         guard case .object(let members) = v else {
             throw DynamicJSONError(path: path, message: "expected an object for an Any, found \(v.kindName)")
         }
@@ -81,7 +86,8 @@ extension DynamicCodec {
             throw DynamicJSONError(path: path, message: "Any without \"@type\"")
         }
         guard case .string(let url) = typeValue else {
-            throw DynamicJSONError(path: Self.join(path, "@type"), message: "expected a type URL string, found \(typeValue.kindName)")
+            throw DynamicJSONError(
+                path: Self.join(path, "@type"), message: "expected a type URL string, found \(typeValue.kindName)")
         }
         let name = ProtoAny.typeName(fromURL: url)
         guard let info = infos[name] else {
@@ -90,7 +96,8 @@ extension DynamicCodec {
         let body: DynamicMessage
         if ProtoAny.valueFormTypes.contains(name) {
             for (key, _) in members where key != "@type" && key != "value" && !ctx.ignoreUnknown {
-                throw DynamicJSONError(path: Self.join(path, key), message: "unknown field \"\(key)\" in an Any holding \(name)")
+                throw DynamicJSONError(
+                    path: Self.join(path, key), message: "unknown field \"\(key)\" in an Any holding \(name)")
             }
             guard let inner = members.first(where: { $0.key == "value" })?.value else {
                 throw DynamicJSONError(path: path, message: "Any holding \(name) without \"value\"")
@@ -113,7 +120,8 @@ extension DynamicCodec {
         guard case .string(let s) = v else {
             throw DynamicJSONError(path: path, message: "expected an RFC 3339 timestamp string, found \(v.kindName)")
         }
-        guard let (sec, ns) = RFC3339.parse(s), sec >= ProtoTimestamp.minSeconds, sec <= ProtoTimestamp.maxSeconds else {
+        guard let (sec, ns) = RFC3339.parse(s), sec >= ProtoTimestamp.minSeconds, sec <= ProtoTimestamp.maxSeconds
+        else {
             throw DynamicJSONError(path: path, message: "invalid RFC 3339 timestamp \"\(s)\"")
         }
         return Self.secondsNanos(WellKnownName.timestamp, sec, ns)
@@ -152,19 +160,22 @@ extension DynamicCodec {
     // MARK: Encoding
 
     /// Writes a well-known type's JSON form; false when `m` is an ordinary message.
-    func writeWellKnownJSON(_ m: DynamicMessage, _ path: String, _ w: inout JSONWriter) throws(DynamicJSONError) -> Bool {
+    func writeWellKnownJSON(_ m: DynamicMessage, _ path: String, _ w: inout JSONWriter) throws(DynamicJSONError) -> Bool
+    {
         switch m.typeName {
         case WellKnownName.timestamp:
             let (s, n) = try secondsNanos(m, path)
             guard s >= ProtoTimestamp.minSeconds, s <= ProtoTimestamp.maxSeconds, n >= 0, n < 1_000_000_000 else {
-                throw DynamicJSONError(path: path, message: "Timestamp (\(s)s, \(n)ns) is out of the range RFC 3339 can express")
+                throw DynamicJSONError(
+                    path: path, message: "Timestamp (\(s)s, \(n)ns) is out of the range RFC 3339 can express")
             }
             w.string(RFC3339.format(seconds: s, nanos: n))
         case WellKnownName.duration:
             let (s, n) = try secondsNanos(m, path)
             let sameSign = (s >= 0 && n >= 0) || (s <= 0 && n <= 0)
             guard s.magnitude <= ProtoDuration.maxSeconds.magnitude, n.magnitude < 1_000_000_000, sameSign else {
-                throw DynamicJSONError(path: path, message: "Duration (\(s)s, \(n)ns) is out of range or has mixed signs")
+                throw DynamicJSONError(
+                    path: path, message: "Duration (\(s)s, \(n)ns) is out of range or has mixed signs")
             }
             let negative = s < 0 || n < 0
             w.string((negative ? "-" : "") + String(s.magnitude) + RFC3339.fraction(Int32(n.magnitude)) + "s")
@@ -174,7 +185,9 @@ extension DynamicCodec {
             switch (m.fields[2], m.fields[3], m.fields[4], m.fields[5], m.fields[6]) {
             case (.double(let d)?, _, _, _, _):
                 guard d.isFinite else {
-                    throw DynamicJSONError(path: path, message: "Value.number_value \(d) has no JSON form (it would read back as a string)")
+                    throw DynamicJSONError(
+                        path: path, message: "Value.number_value \(d) has no JSON form (it would read back as a string)"
+                    )
                 }
                 w.raw(JSONWriter.number(d))
             case (_, .string(let s)?, _, _, _): w.string(s)
@@ -213,14 +226,17 @@ extension DynamicCodec {
             case .failure(let e): throw DynamicJSONError(path: path, message: e.description)
             }
         default:
-            guard let scalar = WellKnownName.wrappers[m.typeName], let f = infos[m.typeName]?.byNumber[1] else { return false }
+            guard let scalar = WellKnownName.wrappers[m.typeName], let f = infos[m.typeName]?.byNumber[1] else {
+                return false
+            }
             try writeSingleJSON(m.fields[1] ?? scalar.dynamicDefault, f.type, f, path, &w)
         }
         return true
     }
 
     func writeAnyJSON(_ m: DynamicMessage, _ path: String, _ w: inout JSONWriter) throws(DynamicJSONError) {
-        guard case .string(let url) = m.fields[1] ?? .string(""), case .bytes(let bytes) = m.fields[2] ?? .bytes([]) else {
+        guard case .string(let url) = m.fields[1] ?? .string(""), case .bytes(let bytes) = m.fields[2] ?? .bytes([])
+        else {
             throw Self.malformedWellKnown(m, path)
         }
         if url.isEmpty && bytes.isEmpty {

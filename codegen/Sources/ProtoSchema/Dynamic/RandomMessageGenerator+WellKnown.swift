@@ -41,7 +41,9 @@ extension RandomMessageGenerator {
             if !entries.isEmpty { m.fields[1] = .map(entries) }
         case WellKnownName.listValue:
             guard depth < maxDepth else { return m }
-            let items = (0..<below(maxRepeated + 1)).map { _ in DynamicValue.message(message(WellKnownName.value, depth: depth + 1)) }
+            let items = (0..<below(maxRepeated + 1)).map { _ in
+                DynamicValue.message(message(WellKnownName.value, depth: depth + 1))
+            }
             if !items.isEmpty { m.fields[1] = .list(items) }
         case WellKnownName.fieldMask:
             let paths = (0..<below(4)).map { _ in DynamicValue.string(pick(Self.fieldMaskPaths)) }
@@ -70,8 +72,10 @@ extension RandomMessageGenerator {
     func anyCandidates(depth: Int) -> [String] {
         var names = schema.ownMessages.map(\.fullName)
         names += WellKnownName.wrappers.keys.sorted()
-        names += [WellKnownName.timestamp, WellKnownName.duration, WellKnownName.structType, WellKnownName.value,
-                  WellKnownName.listValue, WellKnownName.fieldMask, WellKnownName.empty]
+        names += [
+            WellKnownName.timestamp, WellKnownName.duration, WellKnownName.structType, WellKnownName.value,
+            WellKnownName.listValue, WellKnownName.fieldMask, WellKnownName.empty,
+        ]
         if depth + 1 < maxDepth { names.append(WellKnownName.any) }
         return names
     }

@@ -30,7 +30,8 @@ extension WellKnownTypes {
     /// type, oneof) and each enum the same values. Comments and options may differ.
     static func differences(of path: String, in schema: Schema) -> [SchemaError] {
         guard let file = schema.files.first(where: { $0.path == path }),
-              let reference = builtIn.files.first(where: { $0.path == path }) else { return [] }
+            let reference = builtIn.files.first(where: { $0.path == path })
+        else { return [] }
         var problems: [String] = []
         let own = Set(schema.fileOfElement.filter { $0.value == path }.keys)
         let expected = Set(builtIn.fileOfElement.filter { $0.value == path }.keys)
@@ -47,10 +48,12 @@ extension WellKnownTypes {
         }
         if file.package != reference.package { problems.append("package \(file.package), not \(reference.package)") }
         guard !problems.isEmpty else { return [] }
-        return [SchemaError(
-            location: SourceLocation(file: path, line: 1, column: 1),
-            message: "this copy of a well-known file differs from the built-in one, which generated code uses: "
-                + problems.joined(separator: "; "))]
+        return [
+            SchemaError(
+                location: SourceLocation(file: path, line: 1, column: 1),
+                message: "this copy of a well-known file differs from the built-in one, which generated code uses: "
+                    + problems.joined(separator: "; "))
+        ]
     }
 
     private static func fieldDifferences(_ m: MessageDescriptor, _ r: MessageDescriptor, schema: Schema) -> [String] {
