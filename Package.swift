@@ -114,7 +114,7 @@ let package = Package(
             name: "ProtoSchema", dependencies: ["ProtoWire"],
             path: "codegen/Sources/ProtoSchema", swiftSettings: strict),
         .target(
-            name: "ProtoSwiftEmitter", dependencies: ["ProtoSchema"],
+            name: "ProtoSwiftEmitter", dependencies: ["ProtoSchema", "ProtoWire"],
             path: "codegen/Sources/ProtoSwiftEmitter", swiftSettings: strict),
         .executableTarget(
             name: "protogen",

@@ -10,19 +10,6 @@ import Testing
 /// complaints land in senior review; a complaint right after the buyer's low
 /// review is flagged for the reviewer.
 @Suite struct GuardrailsEndToEndTests {
-    static func review(
-        _ id: String, buyer: String, merchant: String, order: String, stars: Int32, at time: ProtoTimestamp
-    ) -> Fact {
-        var review = ReviewFact()
-        review.reviewId = id
-        review.buyerId = buyer
-        review.merchantId = merchant
-        review.orderId = order
-        review.stars = stars
-        review.reviewedAt = time
-        return Feed.fact(.review(review))
-    }
-
     @Test func aMerchantWhoseComplaintsKeepFailingLosesStoreLimitsAndGoesToSeniorReview() async throws {
         try await withServer(at: Time.at(day: 1)) { server, clients in
             var facts = [Feed.merchant("M-1")]
@@ -111,8 +98,8 @@ import Testing
                 Feed.merchant("M-1"),
                 Feed.order("O-1", buyer: "B-1", merchant: "M-1", paid: Time.at()),
                 Feed.order("O-2", buyer: "B-2", merchant: "M-1", paid: Time.at()),
-                Self.review("R-1", buyer: "B-1", merchant: "M-1", order: "O-1", stars: 1, at: Time.at(day: 1)),
-                Self.review(
+                Feed.review("R-1", buyer: "B-1", merchant: "M-1", order: "O-1", stars: 1, at: Time.at(day: 1)),
+                Feed.review(
                     "R-2", buyer: "B-2", merchant: "M-1", order: "O-2", stars: 1, at: Time.at(day: 0, seconds: 86_399)),
             ])
             // B-1's review is exactly 7 days old: flagged. B-2's is 7 days and a second old: not.
@@ -129,7 +116,7 @@ import Testing
             var report = ReportFactsRequest()
             report.idempotencyKey = "bad-review"
             report.facts = [
-                Self.review("R-3", buyer: "B-1", merchant: "M-1", order: "O-1", stars: 6, at: Time.at(day: 2))
+                Feed.review("R-3", buyer: "B-1", merchant: "M-1", order: "O-1", stars: 6, at: Time.at(day: 2))
             ]
             let bad = try await clients.facts.reportFacts(
                 report, metadata: Principal.service.metadata, options: callOptions)

@@ -135,6 +135,18 @@ enum Feed {
         observation.observedAt = time
         return fact(.referencePrice(observation))
     }
+
+    /// A buyer's review of a store.
+    static func review(_ id: String, buyer: String, merchant: String, order: String, stars: Int32, at time: ProtoTimestamp) -> Fact {
+        var review = ReviewFact()
+        review.reviewId = id
+        review.buyerId = buyer
+        review.merchantId = merchant
+        review.orderId = order
+        review.stars = stars
+        review.reviewedAt = time
+        return fact(.review(review))
+    }
 }
 
 /// Evidence items of each kind.

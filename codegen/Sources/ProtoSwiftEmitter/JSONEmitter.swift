@@ -58,7 +58,7 @@ struct JSONEmitter {
             }
             w.line("let c = try decoder.container(keyedBy: ProtoJSON.Key.self)")
             // `null` means "absent", except for a singular Value or NullValue, where it is the value.
-            let nullKeys = descriptor.fields.filter { $0.label != .repeated && TypeResolver.acceptsNull($0.type) }.map(keys)
+            let nullKeys = descriptor.fields.filter { $0.label != .repeated && $0.type.acceptsJSONNull }.map(keys)
             w.block("for key in c.allKeys") { w in
                 w.line("if skippingTypeKey && key.stringValue == \"@type\" { continue }")
                 if nullKeys.isEmpty {

@@ -1,4 +1,5 @@
 import ProtoSchema
+import ProtoWire
 
 /// Swift spellings of schema types for one generated module.
 struct TypeResolver {
@@ -20,13 +21,7 @@ struct TypeResolver {
 
     /// Well-known types whose proto3 JSON is not an object of their fields:
     /// ProtoWire writes their `Codable` conformance by hand.
-    static func hasOwnJSONForm(_ fullName: String) -> Bool {
-        wellKnown(fullName) != nil && fullName != "google.protobuf.Empty"
-    }
-
-    /// Fields for which JSON `null` is a value rather than "absent": those
-    /// holding a `google.protobuf.Value` or a `google.protobuf.NullValue`.
-    static func acceptsNull(_ type: FieldType) -> Bool { type.acceptsJSONNull }
+    static func hasOwnJSONForm(_ fullName: String) -> Bool { ProtoAny.valueFormTypes.contains(fullName) }
 
     init(schema: Schema) {
         self.schema = schema

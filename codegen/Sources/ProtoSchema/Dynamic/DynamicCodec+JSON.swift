@@ -105,7 +105,7 @@ extension DynamicCodec {
             }
             seen[f.number] = key
             // `null` means "absent", except for a singular Value or NullValue, where it is the value.
-            if case .null = value, f.label == .repeated || !Self.acceptsNull(f.type) { continue }
+            if case .null = value, f.label == .repeated || !f.type.acceptsJSONNull { continue }
             if let o = f.oneofIndex {
                 if let other = oneofMember[o] {
                     let name = o < info.descriptor.oneofs.count ? info.descriptor.oneofs[o].name : "#\(o)"
@@ -123,7 +123,7 @@ extension DynamicCodec {
                     let entryPath = fieldPath + "[\"" + k + "\"]"
                     let mk = try mapKeyFromJSON(k, keyType, entryPath)
                     guard out[mk] == nil else { throw DynamicJSONError(path: entryPath, message: "duplicate map key") }
-                    if case .null = ev, !Self.acceptsNull(valueType) {
+                    if case .null = ev, !valueType.acceptsJSONNull {
                         throw DynamicJSONError(path: entryPath, message: "null is not a valid map value")
                     }
                     // A message value sits inside its entry, one level deeper in binary.
@@ -142,7 +142,7 @@ extension DynamicCodec {
                 out.reserveCapacity(items.count)
                 for (i, item) in items.enumerated() {
                     let itemPath = fieldPath + "[\(i)]"
-                    if case .null = item, !Self.acceptsNull(f.type) {
+                    if case .null = item, !f.type.acceptsJSONNull {
                         throw DynamicJSONError(path: itemPath, message: "null is not a valid list element")
                     }
                     guard let iv = try singleFromJSON(item, f.type, itemPath, &ctx) else { continue }

@@ -7,8 +7,6 @@ import ProtoWire
 /// ListValue as an array, NullValue as `null`, the wrappers as their scalar,
 /// FieldMask as one string of lowerCamelCase paths. Empty is an ordinary message.
 extension DynamicCodec {
-    static func acceptsNull(_ type: FieldType) -> Bool { type.acceptsJSONNull }
-
     // MARK: Decoding
 
     /// The message for a well-known type's JSON form; nil when `typeName` has none.
